@@ -1,0 +1,158 @@
+"""Actor registry (TOML) and the mention matcher.
+
+Matching rules:
+
+* case-sensitive: "US" matches, "us" does not; "China" matches, "china" does not;
+* word boundaries: no match inside another word ("Nigeria" is not "Niger");
+* the longest alias wins where several start at one place ("Papua New Guinea", not
+  "Guinea"); matches never overlap;
+* possessives end the span: "Beijing's" gives "Beijing";
+* a demonym ("Russian") counts only when a head noun from ``[matcher].demonym_heads``
+  follows ("Russian forces"), and not when a title and a registered leader follow
+  ("Russian President Vladimir Putin" gives one mention, Putin);
+* ``not_after`` words cancel a match right after them ("Latin American").
+
+Known limit: "Georgia" the US state matches as the country Georgia.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from framing.errors import FramingError
+
+KINDS = ("state", "leader", "organisation", "bloc")
+TITLES = ("President", "Prime Minister", "Premier", "Chancellor", "Crown Prince", "Ayatollah", "King")
+DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "models" / "actors.toml"
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    demonyms: tuple[str, ...] = ()
+    state: str | None = None
+    not_after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    actor: str
+    mention: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass
+class ActorRegistry:
+    actors: list[Actor]
+    demonym_heads: frozenset[str] = field(default_factory=frozenset)
+    source: str = "<memory>"
+
+    def __post_init__(self):
+        self.by_name = {a.name: a for a in self.actors}
+        self._alias_to_actor: dict[str, tuple[Actor, bool]] = {}
+        for actor in self.actors:
+            for alias in actor.aliases:
+                self._alias_to_actor[alias] = (actor, False)
+            for demonym in actor.demonyms:
+                self._alias_to_actor[demonym] = (actor, True)
+        alternatives = sorted(self._alias_to_actor, key=len, reverse=True)
+        body = "|".join(re.escape(a) for a in alternatives) or r"(?!x)x"
+        self._pattern = re.compile(rf"(?<![\w]){body}(?![\w])")
+        self._title_then_name = re.compile(
+            r"\s+(?:President|Prime Minister|Foreign Minister|Chancellor|leader|Premier)\s+"
+        )
+
+    # --- loading ---------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "ActorRegistry":
+        """Load a registry file; ``None`` loads the default (models/actors.toml)."""
+        path = Path(path) if path is not None else DEFAULT_REGISTRY
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FramingError(f"{path}: actor registry not found; pass an existing TOML file with --actors") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise FramingError(f"{path}: expected a TOML actor registry, could not parse it: {e}") from None
+        return cls.from_dict(data, source=str(path))
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "<memory>") -> "ActorRegistry":
+        entries = data.get("actor")
+        if not isinstance(entries, list) or not entries:
+            raise FramingError(f"{source}: expected [[actor]] tables with name, kind and aliases; found none")
+        actors, seen = [], {}
+        for i, entry in enumerate(entries, 1):
+            where = f"{source}: actor #{i}"
+            name = entry.get("name")
+            if not isinstance(name, str) or not name:
+                raise FramingError(f"{where}: expected a non-empty 'name'")
+            kind = entry.get("kind")
+            if kind not in KINDS:
+                raise FramingError(f"{where} ({name}): kind must be one of {', '.join(KINDS)}, found {kind!r}")
+            aliases = tuple(entry.get("aliases") or ())
+            if not aliases:
+                raise FramingError(f"{where} ({name}): expected a non-empty 'aliases' list")
+            demonyms = tuple(entry.get("demonyms") or ())
+            for alias in aliases + demonyms:
+                if alias in seen and seen[alias] != name:
+                    raise FramingError(
+                        f"{where} ({name}): alias {alias!r} already belongs to {seen[alias]}; give each alias to one actor"
+                    )
+                seen[alias] = name
+            actors.append(
+                Actor(name, kind, aliases, demonyms, entry.get("state"), tuple(entry.get("not_after") or ()))
+            )
+        heads = frozenset((data.get("matcher") or {}).get("demonym_heads") or ())
+        return cls(actors, heads, source)
+
+    # --- matching --------------------------------------------------------------------
+    def roll_up(self, name: str) -> str:
+        """A leader's state (when the registry gives one), else the actor itself."""
+        actor = self.by_name.get(name)
+        return actor.state if actor is not None and actor.state else name
+
+    def find(self, text: str) -> list[Mention]:
+        """All actor mentions in ``text``, in order, with offsets into ``text``."""
+        found = []
+        pos = 0
+        while (match := self._pattern.search(text, pos)) is not None:
+            alias = match.group(0)
+            actor, is_demonym = self._alias_to_actor[alias]
+            start, end = match.span()
+            pos = end
+            title = next((t for t in TITLES if alias.startswith(t + " ")), None)
+            if title:
+                # "President Moon Jae-in": the name alone is the mention when it is an alias.
+                named = self._pattern.match(text, start + len(title) + 1)
+                if named and self._alias_to_actor[named.group(0)][0] is actor and named.end() >= end:
+                    alias, (start, end) = named.group(0), named.span()
+                    pos = end
+            if actor.not_after and self._preceded_by(text, start, actor.not_after):
+                continue
+            if is_demonym and not self._demonym_counts(text, end):
+                continue
+            found.append(Mention(actor.name, alias, start, end, actor.kind))
+        return found
+
+    @staticmethod
+    def _preceded_by(text: str, start: int, words: tuple[str, ...]) -> bool:
+        before = text[max(0, start - 40) : start].rstrip(" -")
+        return any(before.endswith(w) for w in words)
+
+    def _demonym_counts(self, text: str, end: int) -> bool:
+        after = text[end : end + 80]
+        title = self._title_then_name.match(after)
+        if title:
+            rest = text[end + title.end() :]
+            nxt = self._pattern.match(rest)
+            if nxt and self._alias_to_actor[nxt.group(0)][0].kind == "leader":
+                return False  # "Russian President Vladimir Putin": the leader is the mention
+        word = re.match(r"\s+([A-Za-z]+)", after)
+        return bool(word) and (word.group(1) in self.demonym_heads or word.group(1).lower() in self.demonym_heads)

@@ -1,0 +1,57 @@
+"""The model card (README.md of a model directory), written from config and meta."""
+
+from __future__ import annotations
+
+
+def _fmt(value) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def model_card(config, meta: dict) -> str:
+    scores = meta.get("scores", {})
+    data = meta.get("data", {})
+    lines = [
+        "# framing model card",
+        "",
+        "Frames (multi-label: " + ", ".join(config.frames) + ") and sentiment toward each actor mention "
+        "(" + ", ".join(config.sentiments) + ") for English news and political text, one sentence at a time.",
+        "",
+        "## How it was made",
+        f"- Backbone: `{config.backbone}` (sha256 `{config.backbone_sha256}`), not stored here: "
+        "it is loaded from its package or directory and its hash is checked.",
+        f"- Fine-tuning: `{config.finetune}`"
+        + (f" (rank {config.lora_rank}, alpha {config.lora_alpha}, on {', '.join(config.lora_targets)})"
+           if config.finetune == "lora" else f" (top {config.top_layers} layers)" if config.finetune == "top_layers" else "")
+        + f"; max {config.max_length} tokens a window, stride {config.stride}.",
+        f"- Training rows: {data.get('n_train', '?')} gold (train split), {data.get('n_newsmtsc', 0)} NewsMTSC "
+        f"(sentiment only); model selected on {data.get('n_dev', '?')} dev rows, best epoch {meta.get('best_epoch')}.",
+        f"- Training time: {meta.get('train_seconds')} s on {meta.get('torch_threads')} CPU threads.",
+        "- Frame thresholds, tuned on dev: " + ", ".join(f"{k} {v:.2f}" for k, v in config.thresholds.items()) + ".",
+        "- Reproduce: `framing train --config " + "models/default/train.toml` (the file saved beside this card).",
+        "",
+        "## Scores",
+    ]
+    for split, values in scores.items():
+        lines.append(f"### {split}")
+        lines.append("")
+        lines.append("| metric | value |")
+        lines.append("|---|---|")
+        for key in sorted(values):
+            if ".per_label." in key and not key.endswith(".f1"):
+                continue
+            lines.append(f"| {key} | {_fmt(values[key])} |")
+        lines.append("")
+    for note in meta.get("card_notes", []):
+        lines.append(note)
+    lines += [
+        "## Limits",
+        "- Trained on UN General Debate speeches, Kremlin releases and news sentences (NewsMTSC); other genres "
+        "(social media, non-English text) are out of scope.",
+        "- Actor mentions come from the registry (actors.toml): actors it does not list are not scored.",
+        "",
+        "## Files",
+        "config.json (labels, thresholds, backbone hash), weights.safetensors (heads and adapters only), "
+        "meta.json (versions, data hashes, scores), actors.toml, train.toml.",
+        "",
+    ]
+    return "\n".join(lines)

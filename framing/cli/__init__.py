@@ -1,0 +1,27 @@
+"""The ``framing`` command line. One module per command; each parses options and calls
+the library (framing.pipeline, framing.training, framing.evaluation, framing.data).
+
+Heavy imports (torch, transformers) happen inside commands, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from framing.cli import data, evaluate, score, train
+
+app = typer.Typer(
+    name="framing",
+    help="Narrative frames and actor sentiment in news and political text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("score")(score.score)
+app.command("train")(train.train)
+app.command("eval")(evaluate.evaluate)
+app.add_typer(data.app, name="data")
+
+
+def main() -> None:
+    app()

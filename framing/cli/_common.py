@@ -1,0 +1,47 @@
+"""What every command shares: one-line errors on stderr, no tracebacks."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import typer
+
+from framing.errors import DataError, FramingError
+
+
+def fail(message: str, code: int = 1):
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def user_errors(fn):
+    """Turn FramingError into ``error: ...`` on stderr and exit code 1 (all problems for data)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DataError as e:
+            typer.echo(f"error: {e}", err=True)
+            for problem in e.problems[1:50]:
+                typer.echo(f"  {problem}", err=True)
+            if len(e.problems) > 50:
+                typer.echo(f"  ... {len(e.problems) - 50} more", err=True)
+            raise typer.Exit(1)
+        except FramingError as e:
+            fail(str(e))
+        except KeyboardInterrupt:
+            typer.echo("error: interrupted; JSONL output so far is complete, rerun with --resume to continue", err=True)
+            raise typer.Exit(130)
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0)
+
+    return wrapper
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr)

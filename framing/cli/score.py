@@ -1,0 +1,143 @@
+"""framing score PATH...: frames and actor sentiment for articles or whole corpora."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from framing.cli._common import console, fail, user_errors
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Precision(str, Enum):
+    fp32 = "fp32"
+    int8 = "int8"
+
+
+@user_errors
+def score(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (.txt/.md/.html/.jsonl) or - for stdin.")],
+    model: Annotated[Optional[Path], typer.Option(help="Model directory [default: models/default].")] = None,
+    actors: Annotated[Optional[Path], typer.Option(help="Actor registry TOML [default: the model's].", exists=True,
+                                                   dir_okay=False)] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
+    precision: Annotated[Precision, typer.Option(help="fp32, or int8 (dynamic quantization, CPU).")] = Precision.fp32,
+    roll_up: Annotated[bool, typer.Option("--roll-up", help="Count leaders toward their state in summaries.")] = False,
+    text_field: Annotated[str, typer.Option(help="JSONL corpora: the text key.")] = "text",
+    id_field: Annotated[str, typer.Option(help="JSONL corpora: the document id key.")] = "id",
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Skip bad JSONL lines (counted) instead of stopping.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="JSONL --out: skip documents already written.")] = False,
+    threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default).", min=0)] = 0,
+    progress: Annotated[bool, typer.Option(help="Progress bar on stderr (JSONL/CSV/JSON).")] = True,
+) -> None:
+    """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
+    from framing.pipeline import FramingAnalyzer
+    from framing.reader import iter_documents
+    from framing.scoring import JsonlWriter, completed_documents, csv_text, json_text, score_stream
+
+    if resume and (format != OutputFormat.jsonl or out is None):
+        fail("--resume needs --format jsonl and --out FILE", 2)
+    analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)
+    records = iter_documents(paths, text_field=text_field, id_field=id_field)
+    err = console(stderr=True)
+    done_ids = completed_documents(out) if resume else set()
+
+    scored = []
+    if format == OutputFormat.jsonl:
+        if out is not None:
+            handle = out.open("a" if resume else "w", encoding="utf-8")
+        else:
+            handle = sys.stdout
+        try:
+            run = _run_with_progress(score_stream, analyzer, records, JsonlWriter(handle), skip_bad, done_ids,
+                                     err if progress and out is not None else None)
+        finally:
+            if out is not None:
+                handle.close()
+    else:
+        run = _run_with_progress(score_stream, analyzer, records, scored.append, skip_bad, None,
+                                 err if progress and format != OutputFormat.table and out is not None else None)
+        if format == OutputFormat.table:
+            target = console() if out is None else None
+            if out is not None:
+                from rich.console import Console
+
+                buffer = Console(file=None, record=True, width=160)
+                for doc in scored:
+                    for table in _tables(analyzer, doc, roll_up):
+                        buffer.print(table)
+                _atomic_write(out, buffer.export_text())
+            else:
+                for doc in scored:
+                    for table in _tables(analyzer, doc, roll_up):
+                        target.print(table)
+        else:
+            text = (json_text(scored, [d.summary(analyzer.registry, roll_up) for d in scored])
+                    if format == OutputFormat.json else csv_text(scored, analyzer.config.frames))
+            if out is None:
+                sys.stdout.write(text)
+            else:
+                _atomic_write(out, text)
+
+    for message in run.bad:
+        typer.echo(f"error: {message}" if message == run.stopped_on else f"skipped: {message}", err=True)
+    if run.stopped_on:
+        typer.echo("error: stopped at a bad JSONL line; fix it or pass --skip-bad", err=True)
+        raise typer.Exit(1)
+    if out is not None or run.bad or run.skipped_resumed:
+        typer.echo(f"{run.documents} documents, {run.sentences} sentences in {run.seconds:.1f} s"
+                   + (f", {run.skipped_resumed} already done" if run.skipped_resumed else "")
+                   + (f", {len(run.bad)} skipped as bad" if run.bad else ""), err=True)
+    if run.bad and not skip_bad:
+        raise typer.Exit(1)
+    if run.documents == 0 and not run.skipped_resumed:
+        raise typer.Exit(1)
+
+
+def _tables(analyzer, doc, roll_up):
+    from framing.render import document_tables
+
+    return document_tables(doc, doc.summary(analyzer.registry, roll_up))
+
+
+def _run_with_progress(score_stream, analyzer, records, write, skip_bad, done_ids, err):
+    if err is None:
+        return score_stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]scoring"), BarColumn(), TextColumn("{task.fields[docs]} docs"),
+                  TextColumn("{task.fields[rate]:.0f} sentences/s"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        import time
+
+        task = bar.add_task("score", total=None, docs=0, rate=0.0)
+        started = time.perf_counter()
+
+        def tick(docs, sentences):
+            bar.update(task, docs=docs, rate=sentences / max(1e-9, time.perf_counter() - started))
+
+        from framing.scoring import score_stream as stream
+
+        return stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids, progress=tick)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)

@@ -1,0 +1,54 @@
+"""framing train --config FILE: train a model on gold JSONL (and NewsMTSC) data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from framing.cli._common import console, user_errors
+
+
+@user_errors
+def train(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Training TOML (see models/default/train.toml).",
+                                         exists=True, dir_okay=False)],
+    output: Annotated[Optional[Path], typer.Option(help="Model directory to write (overrides `output`).")] = None,
+    epochs: Annotated[Optional[int], typer.Option(min=1, help="Overrides `epochs`.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Overrides `seed`.")] = None,
+    max_steps: Annotated[Optional[int], typer.Option(min=0, help="Overrides `max_steps` (0: no limit).")] = None,
+    threads: Annotated[Optional[int], typer.Option(min=0, help="Overrides `threads`.")] = None,
+    finetune: Annotated[Optional[str], typer.Option(help="Overrides model.finetune: lora, top_layers or frozen.")] = None,
+) -> None:
+    """Train, keep the best epoch on dev, tune thresholds on dev, write the model directory."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from framing.config import TrainConfig
+    from framing.training import train as run_training
+
+    overrides = {"output": str(output) if output else None, "epochs": epochs, "seed": seed,
+                 "max_steps": max_steps, "threads": threads, "model.finetune": finetune}
+    cfg = TrainConfig.from_toml(config, overrides)
+    err = console(stderr=True)
+    with Progress(TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("loss {task.fields[loss]:.3f}"), TextColumn("{task.fields[dev]}"),
+                  TimeRemainingColumn(), console=err) as bar:
+        task = None
+
+        def on_event(event, data):
+            nonlocal task
+            if event == "start":
+                err.print(f"train {data['train']} gold rows, {data['newsmtsc']} NewsMTSC rows; dev {data['dev']} rows")
+                task = bar.add_task("train", total=data["steps"], epoch=1, loss=0.0, dev="")
+            elif event == "step":
+                bar.update(task, completed=data["step"], epoch=data["epoch"], loss=data["loss"])
+            elif event == "epoch":
+                bar.update(task, dev=f"dev frames F1 {data['dev_frames_macro_f1'] or 0:.3f}, "
+                                     f"sentiment F1 {data['dev_sentiment_macro_f1'] or 0:.3f}")
+                err.print(f"epoch {data['epoch']}: loss {data['loss']:.3f}, dev score {data['dev_score']:.3f}")
+
+        result = run_training(cfg, on_event)
+    typer.echo(f"wrote {result.model_dir} (best epoch {result.best_epoch}, "
+               f"dev frames macro F1 {result.dev_scores.get('frames.macro_f1', 0):.3f}, "
+               f"sentiment macro F1 {result.dev_scores.get('sentiment.macro_f1', 0):.3f}, {result.seconds:.0f} s)")

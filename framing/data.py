@@ -1,0 +1,225 @@
+"""Labelled data: the gold JSONL schema, NewsMTSC files, validation and counts.
+
+Gold schema, one sentence a line::
+
+    {"id": "g00042", "doc_id": "kremlin-6152", "source": "en.kremlin.ru",
+     "text": "Moscow warned Kyiv.", "frames": ["rivalry"],
+     "actors": [{"actor": "Russia", "mention": "Moscow", "start": 0, "end": 6,
+                 "sentiment": "negative"}],
+     "split": "train"}
+
+* ``start``/``end`` are character offsets into ``text``, end exclusive, and
+  ``text[start:end] == mention``.
+* ``frames`` missing or null: not labelled for frames (NewsMTSC); ``[]``: labelled, none.
+* ``actor`` may be missing for a mention-only target (a NewsMTSC person target).
+* Extra keys (``annotator``, ``labels_a``, ...) are allowed and ignored.
+
+NewsMTSC lines (``sentence_normalized``, ``targets`` with ``from``/``to``/``polarity``)
+are read directly as sentiment-only examples.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from framing.errors import DataError
+from framing.labels import FRAMES, NEWSMTSC_POLARITY, SENTIMENTS, SPLITS
+
+
+@dataclass
+class GoldMention:
+    start: int
+    end: int
+    mention: str
+    actor: str | None = None
+    sentiment: str | None = None
+
+
+@dataclass
+class Example:
+    id: str
+    text: str
+    frames: list[str] | None = None
+    mentions: list[GoldMention] = field(default_factory=list)
+    doc_id: str = ""
+    source: str = ""
+    split: str | None = None
+    location: str = ""  # file:line, for messages
+
+
+def _problem(where: str, message: str) -> str:
+    return f"{where}: {message}"
+
+
+def _parse_gold(obj: dict, where: str, problems: list[str]) -> Example | None:
+    start_count = len(problems)
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        problems.append(_problem(where, "expected a non-empty string in 'text'"))
+        return None
+    ident = obj.get("id")
+    if not isinstance(ident, (str, int)) or ident == "":
+        problems.append(_problem(where, "expected an 'id' (string)"))
+    frames = obj.get("frames")
+    if frames is not None:
+        if not isinstance(frames, list) or not all(isinstance(f, str) for f in frames):
+            problems.append(_problem(where, f"'frames' must be a list of frame names or null, found {frames!r}"))
+            frames = None
+        else:
+            unknown = [f for f in frames if f not in FRAMES]
+            if unknown:
+                problems.append(_problem(where, f"unknown frame {unknown[0]!r}; allowed: {', '.join(FRAMES)}"))
+            if len(set(frames)) != len(frames):
+                problems.append(_problem(where, f"frame listed twice in {frames}"))
+    split = obj.get("split")
+    if split is not None and split not in SPLITS:
+        problems.append(_problem(where, f"split must be one of {', '.join(SPLITS)}, found {split!r}"))
+    mentions = []
+    actors = obj.get("actors", [])
+    if not isinstance(actors, list):
+        problems.append(_problem(where, f"'actors' must be a list, found {type(actors).__name__}"))
+        actors = []
+    for k, a in enumerate(actors, 1):
+        label = f"actors[{k}]"
+        if not isinstance(a, dict):
+            problems.append(_problem(where, f"{label} must be an object"))
+            continue
+        missing = [key for key in ("mention", "start", "end") if key not in a]
+        if missing:
+            problems.append(_problem(where, f"{label} is missing {', '.join(missing)}"))
+            continue
+        start, end, mention = a["start"], a["end"], a["mention"]
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            problems.append(_problem(where, f"{label} offsets {start}..{end} are outside the text (length {len(text)})"))
+            continue
+        if text[start:end] != mention:
+            problems.append(
+                _problem(where, f"{label} text[{start}:{end}] is {text[start:end]!r}, not the mention {mention!r}")
+            )
+            continue
+        sentiment = a.get("sentiment")
+        if sentiment is not None and sentiment not in SENTIMENTS:
+            problems.append(_problem(where, f"{label} sentiment must be one of {', '.join(SENTIMENTS)}, found {sentiment!r}"))
+            continue
+        mentions.append(GoldMention(start, end, mention, a.get("actor"), sentiment))
+    if len(problems) > start_count:
+        return None
+    return Example(
+        id=str(ident), text=text, frames=frames, mentions=mentions, doc_id=str(obj.get("doc_id", "")),
+        source=str(obj.get("source", "")), split=split, location=where,
+    )
+
+
+def _parse_newsmtsc(obj: dict, where: str, problems: list[str]) -> Example | None:
+    text = obj.get("sentence_normalized")
+    if not isinstance(text, str) or not text.strip():
+        problems.append(_problem(where, "expected a non-empty 'sentence_normalized'"))
+        return None
+    mentions = []
+    for k, t in enumerate(obj.get("targets") or [], 1):
+        start, end = t.get("from"), t.get("to")
+        sentiment = NEWSMTSC_POLARITY.get(t.get("polarity"))
+        if sentiment is None:
+            problems.append(_problem(where, f"targets[{k}] polarity must be 2.0, 4.0 or 6.0, found {t.get('polarity')!r}"))
+            return None
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            problems.append(_problem(where, f"targets[{k}] offsets {start}..{end} are outside the sentence"))
+            return None
+        mentions.append(GoldMention(start, end, text[start:end], None, sentiment))
+    gid = str(obj.get("primary_gid", where))
+    return Example(id=gid, text=text, frames=None, mentions=mentions, doc_id="newsmtsc-" + "_".join(gid.split("_")[:3]),
+                   source="NewsMTSC", split=None, location=where)
+
+
+def read_examples(paths, splits: tuple[str, ...] | None = None) -> list[Example]:
+    """Read gold or NewsMTSC JSONL files; every problem in every file is collected.
+
+    Raises :class:`DataError` listing all problems (``file:line: what is wrong``).
+    ``splits`` keeps only gold rows of those splits (NewsMTSC rows have no split and are kept).
+    """
+    examples, problems = [], []
+    for path in map(Path, paths):
+        try:
+            handle = path.open(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(f"{path}: file not found")
+            continue
+        except IsADirectoryError:
+            problems.append(f"{path}: expected a JSONL file, found a directory")
+            continue
+        with handle:
+            try:
+                for number, line in enumerate(handle, 1):
+                    where = f"{path}:{number}"
+                    if not line.strip():
+                        continue
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError as e:
+                        problems.append(_problem(where, f"not valid JSON ({e.msg} at column {e.colno})"))
+                        continue
+                    if not isinstance(obj, dict):
+                        problems.append(_problem(where, "expected a JSON object"))
+                        continue
+                    parse = _parse_newsmtsc if "sentence_normalized" in obj else _parse_gold
+                    example = parse(obj, where, problems)
+                    if example is not None and (splits is None or example.split is None or example.split in splits):
+                        examples.append(example)
+            except UnicodeDecodeError as e:
+                problems.append(f"{path}: expected UTF-8 text, found undecodable bytes ({e.reason}); re-save it as UTF-8")
+    if problems:
+        raise DataError(problems)
+    return examples
+
+
+def check(paths) -> list[str]:
+    """All problems in gold files: schema, labels, offsets, and cross-file consistency."""
+    try:
+        examples = read_examples(paths)
+    except DataError as e:
+        return e.problems
+    problems = []
+    first_id: dict[str, str] = {}
+    split_of_text: dict[str, tuple[str | None, str]] = {}
+    splits_of_doc: dict[str, dict[str | None, str]] = defaultdict(dict)
+    for ex in examples:
+        if ex.id in first_id:
+            problems.append(f"{ex.location}: duplicate id {ex.id!r} (first at {first_id[ex.id]})")
+        else:
+            first_id[ex.id] = ex.location
+        key = " ".join(ex.text.split())
+        if key in split_of_text and split_of_text[key][0] != ex.split:
+            other_split, other_where = split_of_text[key]
+            problems.append(f"{ex.location}: same text in split {ex.split} and {other_split} (at {other_where})")
+        split_of_text.setdefault(key, (ex.split, ex.location))
+        if ex.doc_id:
+            splits_of_doc[ex.doc_id].setdefault(ex.split, ex.location)
+    for doc, splits in splits_of_doc.items():
+        if len(splits) > 1:
+            where = ", ".join(f"{s} at {loc}" for s, loc in splits.items())
+            problems.append(f"{next(iter(splits.values()))}: document {doc!r} is in several splits ({where})")
+    return problems
+
+
+def stats(examples: list[Example]) -> dict:
+    """Counts per split, frame, sentiment and source (the tables of `framing data stats`)."""
+    out = {"sentences": Counter(), "frames": Counter(), "no_frame": Counter(), "frame_labelled": Counter(),
+           "sentiment": Counter(), "source": Counter(), "mentions": Counter()}
+    for ex in examples:
+        split = ex.split or "-"
+        out["sentences"][split] += 1
+        out["source"][(ex.source, split)] += 1
+        if ex.frames is not None:
+            out["frame_labelled"][split] += 1
+            if not ex.frames:
+                out["no_frame"][split] += 1
+            for f in ex.frames:
+                out["frames"][(f, split)] += 1
+        for m in ex.mentions:
+            out["mentions"][split] += 1
+            if m.sentiment:
+                out["sentiment"][(m.sentiment, split)] += 1
+    return out

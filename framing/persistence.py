@@ -1,0 +1,199 @@
+"""Build, save and load models. A model directory is self-describing:
+
+* ``config.json``: the :class:`ModelConfig` (backbone and its sha256, labels, thresholds)
+* ``weights.safetensors``: only what training changed (heads plus LoRA adapters or the
+  unfrozen top layers); the backbone itself comes from its own package or directory
+* ``meta.json``: versions, training data files and hashes, dev and test scores
+* ``actors.toml``: the actor registry the model was trained and evaluated with
+* ``README.md``: the model card
+
+Weights are read from safetensors only; nothing is unpickled and no remote code runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from framing.backbone import resolve_backbone, weights_sha256
+from framing.config import ModelConfig
+from framing.errors import FramingError
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "weights.safetensors"
+META_FILE = "meta.json"
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_encoder(backbone: str):
+    """The Hugging Face encoder and fast tokenizer, from safetensors, no remote code."""
+    import warnings
+
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    # Deprecation notices from transformers/peft internals are not the user's concern.
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)\.")
+    resolved = resolve_backbone(backbone)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(resolved, use_fast=True)
+        encoder = AutoModel.from_pretrained(resolved, use_safetensors=True, trust_remote_code=False)
+    except OSError as e:
+        raise FramingError(f"backbone {backbone!r}: could not load it ({str(e).splitlines()[0]})") from None
+    if not getattr(tokenizer, "is_fast", False):
+        raise FramingError(f"backbone {backbone!r}: a fast tokenizer (tokenizer.json) is needed for offsets")
+    return encoder, tokenizer, resolved
+
+
+def build_net(config: ModelConfig, encoder):
+    """Wrap ``encoder`` for the config's fine-tuning mode and add the heads."""
+    from framing.model import FramingNet
+
+    for p in encoder.parameters():
+        p.requires_grad = False
+    if config.finetune == "lora":
+        from peft import LoraConfig, get_peft_model
+
+        lora = LoraConfig(
+            r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+            target_modules=config.lora_targets, bias="none",
+        )
+        encoder = get_peft_model(encoder, lora)
+    elif config.finetune == "top_layers":
+        layers = encoder.encoder.layer
+        for layer in layers[len(layers) - config.top_layers :]:
+            for p in layer.parameters():
+                p.requires_grad = True
+    return FramingNet(encoder, config)
+
+
+def trainable_state(net) -> dict:
+    names = {n for n, p in net.named_parameters() if p.requires_grad}
+    return {n: t.detach().cpu().contiguous() for n, t in net.state_dict().items() if n in names}
+
+
+def save_model(net, tokenizer_dir: str, out_dir: str | Path, meta: dict, card: str, actors_file: str | Path | None,
+               extra_files: dict[str, str] | None = None) -> Path:
+    """Write the model directory atomically: into a temporary sibling, then rename."""
+    from safetensors.torch import save_file
+
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        save_file(trainable_state(net), str(tmp / WEIGHTS_FILE))
+        meta = dict(meta, weights_sha256=file_sha256(tmp / WEIGHTS_FILE))
+        (tmp / CONFIG_FILE).write_text(json.dumps(net.config.to_dict(), indent=2) + "\n", encoding="utf-8")
+        (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        (tmp / "README.md").write_text(card, encoding="utf-8")
+        if actors_file:
+            shutil.copyfile(actors_file, tmp / "actors.toml")
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is for sharing
+        for f in tmp.iterdir():
+            f.chmod(0o644)
+        backup = None
+        if out_dir.exists():
+            backup = out_dir.with_name(f".{out_dir.name}.old")
+            if backup.exists():
+                shutil.rmtree(backup)
+            os.replace(out_dir, backup)
+        os.replace(tmp, out_dir)
+        if backup is not None:
+            shutil.rmtree(backup)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def read_config(model_dir: str | Path) -> ModelConfig:
+    model_dir = Path(model_dir)
+    path = model_dir / CONFIG_FILE
+    if not model_dir.is_dir():
+        raise FramingError(f"{model_dir}: model directory not found; pass --model DIR with a trained model")
+    if not path.is_file():
+        raise FramingError(f"{model_dir}: not a framing model directory (no {CONFIG_FILE}); train one with `framing train`")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise FramingError(f"{path}: expected JSON model config, could not parse it ({e})") from None
+    return ModelConfig.from_dict(data, str(path))
+
+
+def read_meta(model_dir: str | Path) -> dict:
+    path = Path(model_dir) / META_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise FramingError(f"{path}: expected JSON, could not parse it ({e})") from None
+
+
+def load_model(model_dir: str | Path | None = None, precision: str = "fp32", device: str | None = None):
+    """Load a saved model for inference: ``(net, tokenizer, config, meta)``.
+
+    Checks the backbone's sha256 against the config, and the weights' against meta.json.
+    LoRA adapters are merged into the encoder, so inference runs a plain encoder;
+    ``precision="int8"`` quantizes its linear layers dynamically (CPU only).
+    """
+    import torch
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL
+    config = read_config(model_dir)
+    meta = read_meta(model_dir)
+    weights = model_dir / WEIGHTS_FILE
+    if not weights.is_file():
+        raise FramingError(f"{weights}: weights file missing; the model directory is incomplete, retrain or restore it")
+    expected = meta.get("weights_sha256")
+    if expected and file_sha256(weights) != expected:
+        raise FramingError(f"{weights}: sha256 does not match meta.json (truncated or altered); restore the file")
+    encoder, tokenizer, resolved = load_encoder(config.backbone)
+    found = weights_sha256(resolved)
+    if config.backbone_sha256 and found and found != config.backbone_sha256:
+        raise FramingError(
+            f"backbone {config.backbone!r} at {resolved}: weights sha256 {found[:12]}… does not match the "
+            f"model's {config.backbone_sha256[:12]}…; install the backbone version the model was trained on"
+        )
+    net = build_net(config, encoder)
+    try:
+        state = load_file(str(weights))
+    except (SafetensorError, OSError) as e:
+        raise FramingError(f"{weights}: not a readable safetensors file ({e}); restore or retrain the model") from None
+    missing = set(trainable_state(net)) - set(state)
+    unexpected = set(state) - set(net.state_dict())
+    if missing or unexpected:
+        raise FramingError(
+            f"{weights}: weights do not fit the config ({len(missing)} missing, {len(unexpected)} unexpected tensors)"
+        )
+    net.load_state_dict(state, strict=False)
+    if config.finetune == "lora":
+        net.encoder = net.encoder.merge_and_unload()
+    net.eval()
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    if precision == "int8":
+        if device != "cpu":
+            raise FramingError("int8 precision runs on the CPU only; use --precision fp32 on a GPU")
+        net = torch.ao.quantization.quantize_dynamic(net, {torch.nn.Linear}, dtype=torch.qint8)
+    elif precision != "fp32":
+        raise FramingError(f"precision must be fp32 or int8, found {precision!r}")
+    net.to(device)
+    return net, tokenizer, config, meta

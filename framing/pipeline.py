@@ -1,0 +1,182 @@
+"""The Python API the CLI wraps: load a model once, score strings or documents.
+
+>>> analyzer = FramingAnalyzer.load()                              # doctest: +SKIP
+>>> doc = analyzer.score("Moscow and Beijing pledged a united front.")
+>>> [(a.actor, a.sentiment) for a in doc.sentences[0].actors]
+[('Russia', 'positive'), ('China', 'positive')]
+>>> docs = analyzer.score(["First article ...", "Second article ..."])  # a list in, a list out
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from framing.actors import ActorRegistry
+from framing.segment import split_sentences
+
+TOKENS_PER_BATCH = 4096  # padded tokens per forward pass; bounds memory on long inputs
+
+
+@dataclass
+class ScoredMention:
+    actor: str
+    mention: str
+    start: int  # character offsets into the document text
+    end: int
+    sentiment: str
+    scores: dict[str, float]
+
+
+@dataclass
+class ScoredSentence:
+    doc_id: str
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    frames: dict[str, float]
+    labels: list[str]
+    actors: list[ScoredMention] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ScoredDocument:
+    doc_id: str
+    sentences: list[ScoredSentence]
+
+    def summary(self, registry: ActorRegistry | None = None, roll_up: bool = False) -> dict:
+        """Share of sentences per frame; per actor: mentions and mean sentiment.
+
+        Mean sentiment is the mean of P(positive) - P(negative) over the actor's mentions,
+        in [-1, 1]. With ``roll_up``, leaders count toward their state.
+        """
+        n = len(self.sentences)
+        frames = defaultdict(int)
+        actors: dict[str, list[float]] = defaultdict(list)
+        labels: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for s in self.sentences:
+            for label in s.labels:
+                frames[label] += 1
+            for a in s.actors:
+                name = registry.roll_up(a.actor) if (roll_up and registry) else a.actor
+                actors[name].append(a.scores["positive"] - a.scores["negative"])
+                labels[name][a.sentiment] += 1
+        frame_names = list(self.sentences[0].frames) if self.sentences else []
+        return {
+            "doc_id": self.doc_id,
+            "n_sentences": n,
+            "frame_share": {f: (frames[f] / n if n else 0.0) for f in frame_names},
+            "actors": {
+                name: {"mentions": len(v), "mean_sentiment": sum(v) / len(v), "sentiments": dict(labels[name])}
+                for name, v in sorted(actors.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            },
+        }
+
+
+class FramingAnalyzer:
+    """A loaded model plus actor registry. Thread-unsafe; load once, score many."""
+
+    def __init__(self, net, tokenizer, config, registry: ActorRegistry, meta: dict | None = None, device="cpu"):
+        self.net, self.tokenizer, self.config = net, tokenizer, config
+        self.registry, self.meta, self.device = registry, meta or {}, device
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None, actors: str | Path | None = None,
+             precision: str = "fp32", device: str | None = None, threads: int | None = None) -> "FramingAnalyzer":
+        """Load a model directory (default: the committed models/default).
+
+        ``actors`` overrides the registry saved with the model.
+        """
+        import torch
+
+        from framing.persistence import DEFAULT_MODEL, load_model
+
+        if threads:
+            torch.set_num_threads(threads)
+        model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL
+        net, tokenizer, config, meta = load_model(model_dir, precision=precision, device=device)
+        if actors is None and (model_dir / "actors.toml").is_file():
+            actors = model_dir / "actors.toml"
+        registry = ActorRegistry.load(actors)
+        return cls(net, tokenizer, config, registry, meta, next(net.parameters()).device.type)
+
+    # --- scoring ---------------------------------------------------------------------
+    def score(self, texts, doc_ids=None):
+        """Score one article (a string: returns a ScoredDocument) or a list (returns a list)."""
+        single = isinstance(texts, str)
+        texts = [texts] if single else list(texts)
+        doc_ids = list(doc_ids) if doc_ids is not None else [str(i) for i in range(len(texts))]
+        docs = self.score_documents(list(zip(doc_ids, texts)))
+        return docs[0] if single else docs
+
+    def score_documents(self, documents: list[tuple[str, str]]) -> list[ScoredDocument]:
+        """Score ``(doc_id, text)`` pairs; sentences of all documents share batches."""
+        items = []  # (doc index, sentence, mentions)
+        for d, (_, text) in enumerate(documents):
+            for sentence in split_sentences(text):
+                items.append((d, sentence, self.registry.find(sentence.text)))
+        frame_probs, sentiment_probs = self.predict(
+            [s.text for _, s, _ in items], [[(m.start, m.end) for m in ms] for _, _, ms in items]
+        )
+        out = [ScoredDocument(doc_id, []) for doc_id, _ in documents]
+        thresholds = self.config.thresholds
+        for (d, sentence, mentions), fp, sp in zip(items, frame_probs, sentiment_probs):
+            frames = {f: round(float(p), 4) for f, p in zip(self.config.frames, fp)}
+            scored = []
+            for m, probs in zip(mentions, sp):
+                scores = {label: round(float(p), 4) for label, p in zip(self.config.sentiments, probs)}
+                scored.append(ScoredMention(m.actor, m.mention, sentence.start + m.start, sentence.start + m.end,
+                                            max(scores, key=scores.get), scores))
+            doc = out[d]
+            doc.sentences.append(ScoredSentence(
+                doc_id=doc.doc_id, sentence_id=len(doc.sentences), start=sentence.start, end=sentence.end,
+                text=sentence.text, frames=frames, labels=[f for f, p in frames.items() if p >= thresholds[f]],
+                actors=scored,
+            ))
+        return out
+
+    def predict(self, texts: list[str], spans: list[list[tuple[int, int]]]):
+        """Frame probabilities per text and sentiment probabilities per span, in input order.
+
+        Texts are sorted by length and packed into batches of about TOKENS_PER_BATCH
+        padded tokens, so one long sentence does not pad a batch of short ones.
+        """
+        import torch
+
+        from framing.model import make_batch
+
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        frame_out: list = [None] * len(texts)
+        sentiment_out: list = [None] * len(texts)
+        with torch.inference_mode():
+            for chunk in self._chunks(order, texts):
+                batch = make_batch(self.tokenizer, [texts[i] for i in chunk], [spans[i] for i in chunk], self.config)
+                frame_logits, sentiment_logits = self.net(batch.to(self.device))
+                fp = torch.sigmoid(frame_logits).float().cpu().numpy()
+                sp = torch.softmax(sentiment_logits, dim=-1).float().cpu().numpy()
+                k = 0
+                for row, i in enumerate(chunk):
+                    frame_out[i] = fp[row]
+                    n = len(spans[i])
+                    sentiment_out[i] = sp[k : k + n]
+                    k += n
+        return frame_out, sentiment_out
+
+    def _chunks(self, order, texts):
+        # ~4 characters a token is enough to size batches; the tokenizer decides exactly.
+        chunk, longest = [], 0
+        for i in order:
+            est = min(len(texts[i]) // 4 + 2, self.config.max_length)
+            windows = max(1, len(texts[i]) // (4 * self.config.max_length) + 1)
+            if chunk and (max(longest, est) * (len(chunk) + windows) > TOKENS_PER_BATCH):
+                yield chunk
+                chunk, longest = [], 0
+            chunk.append(i)
+            longest = max(longest, est)
+        if chunk:
+            yield chunk

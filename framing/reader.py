@@ -1,0 +1,187 @@
+"""Read what users feed ``framing score``: files, directories, JSONL corpora, stdin.
+
+* Text is decoded from UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252,
+  else Latin-1; binary files (PDF, images, archives, NUL-heavy data) are rejected.
+* HTML: tags, scripts and styles are dropped; offsets index the extracted text.
+* Markdown: read as text (its markup characters are ordinary characters to the model).
+* JSONL corpora: one document a line, ``--text-field`` and ``--id-field`` name the keys.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterator
+
+from framing.errors import FramingError
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_MAGIC = {
+    b"%PDF": "a PDF", b"\x89PNG": "a PNG image", b"\x1f\x8b": "a gzip archive", b"PK\x03\x04": "a zip archive",
+    b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"\x7fELF": "an executable",
+}
+
+
+@dataclass
+class Document:
+    doc_id: str
+    text: str
+    origin: str  # file path (or file:line for a JSONL record), for messages
+
+
+@dataclass
+class BadRecord:
+    origin: str
+    message: str
+
+
+def decode(data: bytes, origin: str) -> str:
+    """Bytes to text, or a FramingError for binary data."""
+    for magic, kind in _MAGIC.items():
+        if data.startswith(magic):
+            raise FramingError(f"{origin}: expected text, found {kind}; convert it to .txt first")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.count(b"\x00") > max(8, len(data) // 100):
+        raise FramingError(f"{origin}: expected text, found binary data (NUL bytes); convert it to UTF-8 text first")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    return text.replace("\x00", "")
+
+
+class _TextExtractor(HTMLParser):
+    SKIP = {"script", "style", "noscript", "template", "head"}
+    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
+             "blockquote", "title", "header", "footer", "ul", "ol", "table"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
+
+
+def _check_text(text: str, origin: str) -> str:
+    if not text.strip():
+        raise FramingError(f"{origin}: expected text to score, found an empty file; remove it or add text")
+    return text
+
+
+def read_file(path: Path) -> Document:
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FramingError(f"{origin}: {size // 2**20} MB is over the {MAX_FILE_BYTES // 2**20} MB limit; split the file")
+        data = path.read_bytes()
+    except PermissionError:
+        raise FramingError(f"{origin}: permission denied; make the file readable") from None
+    text = decode(data, origin)
+    if path.suffix.lower() in (".html", ".htm"):
+        text = html_to_text(text)
+    return Document(path.stem, _check_text(text, origin), origin)
+
+
+def read_jsonl(lines, origin: str, text_field: str, id_field: str) -> Iterator[Document | BadRecord]:
+    for number, line in enumerate(lines, 1):
+        where = f"{origin}:{number}"
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield BadRecord(where, f"{where}: expected one JSON object a line, found invalid JSON ({e.msg})")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
+            yield BadRecord(where, f"{where}: expected a string field {text_field!r}; set --text-field to the text key")
+            continue
+        if not obj[text_field].strip():
+            yield BadRecord(where, f"{where}: field {text_field!r} is empty")
+            continue
+        doc_id = obj.get(id_field)
+        yield Document(str(doc_id) if doc_id is not None else f"{Path(origin).stem}:{number}", obj[text_field], where)
+
+
+def iter_documents(paths: list[str], text_field: str = "text", id_field: str = "id") -> Iterator[Document | BadRecord]:
+    """Documents from each path in order; problems come back as BadRecord, never raised.
+
+    A path is a file, a directory (its .txt/.md/.html/.jsonl files, sorted) or ``-`` (stdin).
+    """
+    for raw in paths:
+        if raw == "-":
+            data = sys.stdin.buffer.read()
+            try:
+                text = decode(data, "<stdin>")
+            except FramingError as e:
+                yield BadRecord("<stdin>", str(e))
+                continue
+            if text.lstrip().startswith("{"):
+                yield from read_jsonl(text.splitlines(), "<stdin>", text_field, id_field)
+            elif text.strip():
+                yield Document("stdin", text, "<stdin>")
+            else:
+                yield BadRecord("<stdin>", "<stdin>: expected text to score, found nothing on standard input")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            if not files:
+                yield BadRecord(raw, f"{raw}: directory has no {'/'.join(TEXT_SUFFIXES)} files to score")
+            for f in files:
+                yield from _one_file(f, text_field, id_field)
+        elif path.exists():
+            yield from _one_file(path, text_field, id_field)
+        else:
+            yield BadRecord(raw, f"{raw}: no such file or directory")
+
+
+def _one_file(path: Path, text_field: str, id_field: str):
+    if path.suffix.lower() == ".jsonl":
+        try:
+            with path.open("rb") as f:
+                lines = (decode(line, str(path)) for line in f)
+                yield from read_jsonl(lines, str(path), text_field, id_field)
+        except FramingError as e:
+            yield BadRecord(str(path), str(e))
+        return
+    try:
+        yield read_file(path)
+    except FramingError as e:
+        yield BadRecord(str(path), str(e))

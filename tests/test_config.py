@@ -1,0 +1,41 @@
+import pytest
+
+from framing.config import ModelConfig, TrainConfig
+from framing.errors import FramingError
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"finetune": "everything"}, "finetune must be one of"),
+        ({"thresholds": {"solidarity": 0.5}}, "one value per frame"),
+        ({"thresholds": {"solidarity": 1.5, "caution": 0.5, "rivalry": 0.5, "dependency": 0.5}}, "strictly between"),
+        ({"max_length": 8}, "max_length must be"),
+        ({"format_version": 99}, "newer than this framing supports"),
+        ({"colour": "blue"}, "unknown keys"),
+    ],
+)
+def test_model_config_validation(changes, message):
+    with pytest.raises(FramingError, match=message):
+        ModelConfig.from_dict({**ModelConfig().to_dict(), **changes})
+
+
+def test_round_trip():
+    config = ModelConfig(finetune="top_layers", top_layers=1)
+    assert ModelConfig.from_dict(config.to_dict()) == config
+
+
+def test_toml_and_overrides(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text('train = ["a.jsonl"]\nepochs = 3\n[model]\nfinetune = "frozen"\n')
+    cfg = TrainConfig.from_toml(path, {"epochs": 5, "model.lora_rank": 4, "seed": None})
+    assert cfg.epochs == 5 and cfg.model.finetune == "frozen" and cfg.model.lora_rank == 4 and cfg.seed == 13
+
+
+def test_toml_errors(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("epochs = = 3")
+    with pytest.raises(FramingError, match="expected TOML"):
+        TrainConfig.from_toml(bad)
+    with pytest.raises(FramingError, match="unknown keys"):
+        TrainConfig.from_dict({"epoch": 3})
