@@ -145,3 +145,53 @@ def agreement_table(figures: dict) -> Table:
     table.add_row("mention F1 (a vs b)", f"{figures['mentions.f1']:.3f}", f"{figures['mentions.a']} / {figures['mentions.b']}")
     table.add_row(f"Cohen's kappa: sentiment (n={figures['sentiment.n']})", f"{figures['sentiment.kappa']:.3f}", "")
     return table
+
+
+def slice_table(metrics: dict, by: str) -> Table:
+    prefix = f"slices.{by}."
+    values = sorted({k[len(prefix):].split(".")[0] for k in metrics if k.startswith(prefix)})
+    table = Table(title=f"by {by}")
+    for col in (by, "sentences", "frames macro F1", "frames micro F1", "sentiment macro F1", "sentiment accuracy"):
+        table.add_column(col, justify="left" if col == by else "right")
+    for v in values:
+        p = prefix + v + "."
+        table.add_row(v, _cell(metrics, p + "n_sentences"), _cell(metrics, p + "frames.macro_f1"),
+                      _cell(metrics, p + "frames.micro_f1"), _cell(metrics, p + "sentiment.macro_f1"),
+                      _cell(metrics, p + "sentiment.accuracy"))
+    return table
+
+
+def calibration_table(metrics: dict) -> Table:
+    table = Table(title="calibration (reliability: mean confidence vs observed frequency per bin)")
+    for col in ("task", "bin", "count", "confidence", "frequency"):
+        table.add_column(col, justify="left" if col in ("task", "bin") else "right")
+    for task in ("frames", "sentiment"):
+        if f"calibration.{task}.ece" not in metrics:
+            continue
+        for b in metrics[f"calibration.{task}.bins"]:
+            table.add_row(task, f"{b['low']:.1f}-{b['high']:.1f}", str(b["count"]), f"{b['confidence']:.3f}",
+                          f"{b['frequency']:.3f}")
+        table.add_row(Text(f"{task} ECE", style="bold"), "", "", f"{metrics[f'calibration.{task}.ece']:.3f}", "",
+                      end_section=True)
+    return table
+
+
+def errors_table(errors: list[dict]) -> Table:
+    table = Table(title="most confident mistakes", show_lines=True)
+    for col in ("task", "label", "sentence", "gold", "predicted", "p"):
+        table.add_column(col, ratio=5 if col == "sentence" else None)
+    for e in errors:
+        sentence = e["text"] if "mention" not in e else e["text"].replace(e["mention"], f"[{e['mention']}]", 1)
+        table.add_row(e["task"], e["label"], sentence, str(e["gold"]), str(e["predicted"]), f"{e['probability']:.2f}")
+    return table
+
+
+def comparison_table(rows, p_values: dict, old_name: str) -> Table:
+    table = Table(title=f"comparison with {old_name}")
+    for col in ("metric", "old", "new", "delta", "paired bootstrap p"):
+        table.add_column(col, justify="left" if col == "metric" else "right")
+    for key, a, b, delta in rows:
+        style = "red" if delta < -0.005 else "green" if delta > 0.005 else ""
+        p = p_values.get(f"{key}_p_value")
+        table.add_row(key, f"{a:.3f}", f"{b:.3f}", Text(f"{delta:+.3f}", style=style), f"{p:.3f}" if p is not None else "")
+    return table

@@ -41,14 +41,14 @@ def train_toml(tmp_path_factory, tiny_backbone) -> callable:
     base = tmp_path_factory.mktemp("configs")
 
     def make(output: Path, finetune: str = "lora", **extra) -> Path:
+        settings = {"epochs": 2, "batch_size": 8, "seed": 3, "threads": 1, **extra}
         lines = [
             f'train = ["{DATA / "tiny_gold.jsonl"}"]',
             f'dev = ["{DATA / "tiny_gold.jsonl"}"]',
             f'newsmtsc = ["{DATA / "tiny_newsmtsc.jsonl"}"]',
             f'output = "{output}"',
             f'actors = "{ROOT / "models" / "actors.toml"}"',
-            "epochs = 2", "batch_size = 8", "seed = 3", "threads = 1",
-            *[f"{k} = {v!r}".replace("'", '"') for k, v in extra.items()],
+            *[f"{k} = {v}" for k, v in settings.items()],
             "[model]", f'backbone = "{tiny_backbone}"', f'finetune = "{finetune}"', "lora_rank = 4",
             "max_length = 48", "stride = 8",
         ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from framing.cli import data, evaluate, score, train
+from framing.cli import benchmark, data, evaluate, score, train
 
 app = typer.Typer(
     name="framing",
@@ -21,6 +21,7 @@ app.command("score")(score.score)
 app.command("train")(train.train)
 app.command("eval")(evaluate.evaluate)
 app.add_typer(data.app, name="data")
+app.add_typer(benchmark.app, name="benchmark")
 
 
 def main() -> None:

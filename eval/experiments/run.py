@@ -1,0 +1,69 @@
+"""Run the model-selection experiments of eval/EXPERIMENTS.md (dev scores only).
+
+Each run trains from eval/experiments/base.toml plus its overrides, then scores the
+gold dev split and NewsMTSC dev-rw. Results append to eval/experiments/results.jsonl.
+
+    python eval/experiments/run.py lora-r16 frozen ...     # names from RUNS below
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+RUNS = {
+    "frozen": {"model.finetune": "frozen", "head_learning_rate": 2e-3},
+    "lora-r4-qv": {"model.lora_rank": 4, "model.lora_alpha": 8, "model.lora_targets": ["query", "value"]},
+    "lora-r16": {},
+    "lora-r16-nosent": {"model.sentence_in_sentiment": False},
+    "lora-r16-noweight": {"frame_pos_weight": False},
+    "top2": {"model.finetune": "top_layers", "model.top_layers": 2, "learning_rate": 5e-5},
+    "lora-r16-3ep-all": {"epochs": 3, "max_newsmtsc": 0},
+    "lora-r16-4ep-all": {"epochs": 4, "max_newsmtsc": 0},
+}
+
+
+def main(names: list[str]) -> None:
+    from framing.config import TrainConfig
+    from framing.data import read_examples
+    from framing.evaluation import evaluate
+    from framing.pipeline import FramingAnalyzer
+    from framing.training import train
+
+    gold_dev = read_examples([ROOT / "eval/gold/gold.jsonl"], splits=("dev",))
+    dev_rw = read_examples([ROOT / "eval/newsmtsc/dev-rw.jsonl"])
+    for name in names:
+        overrides = dict(RUNS[name])
+        seed = overrides.pop("seed", None)
+        if "@" in name:
+            name, seed = name.split("@")[0], int(name.split("@")[1])
+            overrides = dict(RUNS[name])
+        overrides["output"] = f"/tmp/framing-exp/{name}" + (f"-s{seed}" if seed else "")
+        if seed:
+            overrides["seed"] = seed
+        cfg = TrainConfig.from_toml(ROOT / "eval/experiments/base.toml", overrides)
+        started = time.perf_counter()
+        result = train(cfg)
+        seconds = time.perf_counter() - started
+        analyzer = FramingAnalyzer.load(result.model_dir)
+        gold = evaluate(analyzer, gold_dev)
+        rw = evaluate(analyzer, dev_rw)
+        row = {"run": name, "seed": cfg.seed, "overrides": RUNS[name], "train_seconds": round(seconds),
+               "best_epoch": result.best_epoch,
+               "dev.frames.macro_f1": gold.get("frames.macro_f1"),
+               **{f"dev.frames.{f}.f1": gold.get(f"frames.per_label.{f}.f1") for f in analyzer.config.frames},
+               "dev.sentiment.macro_f1": gold.get("sentiment.macro_f1"),
+               "dev_rw.sentiment.macro_f1": rw.get("sentiment.macro_f1"),
+               "weights_mb": round((result.model_dir / "weights.safetensors").stat().st_size / 2**20, 2)}
+        with (ROOT / "eval/experiments/results.jsonl").open("a") as f:
+            f.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

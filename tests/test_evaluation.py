@@ -1,0 +1,140 @@
+"""Metrics, baselines, bootstrap, calibration, slices, errors and the gate, on small fixtures."""
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from sklearn.metrics import f1_score
+from typer.testing import CliRunner
+
+from framing.actors import ActorRegistry
+from framing.cli import app
+from framing.config import ModelConfig
+from framing.data import read_examples
+from framing.evaluation import evaluate, predict_examples, sentence_arrays, tune_thresholds
+from framing.gate import check_drops, check_minimums, comparison, load_thresholds
+from tests.conftest import DATA
+
+GOLD = DATA / "tiny_gold.jsonl"
+runner = CliRunner()
+
+
+class Oracle:
+    """Predicts the gold labels (optionally flipping some), to check metrics exactly."""
+
+    def __init__(self, examples, flip_every=0):
+        self.config = ModelConfig()
+        self.registry = ActorRegistry.load()
+        self.by_text = {ex.text: ex for ex in examples}
+        self.flip_every = flip_every
+
+    def predict(self, texts, spans):
+        frames, sentiments = [], []
+        for i, (text, sp) in enumerate(zip(texts, spans)):
+            ex = self.by_text[text]
+            row = np.array([float(f in (ex.frames or [])) for f in self.config.frames])
+            if self.flip_every and i % self.flip_every == 0:
+                row = 1 - row
+            frames.append(row)
+            sentiments.append(np.array([np.eye(3)[self.config.sentiments.index(m.sentiment or "neutral")]
+                                        for m in ex.mentions]).reshape(-1, 3))
+        return frames, sentiments
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return read_examples([GOLD])
+
+
+def test_perfect_predictions(examples):
+    m = evaluate(Oracle(examples), examples)
+    assert m["frames.macro_f1"] == pytest.approx(1.0) or m["frames.per_label.caution.support"] == 0
+    assert m["frames.micro_f1"] == 1.0 and m["sentiment.accuracy"] == 1.0
+    assert m["n_sentences"] == len(examples)
+
+
+def test_metrics_match_sklearn(examples):
+    oracle = Oracle(examples, flip_every=3)
+    m = evaluate(oracle, examples)
+    frames, _ = oracle.predict([e.text for e in examples], [[] for _ in examples])
+    y_true = np.array([[f in e.frames for f in oracle.config.frames] for e in examples], dtype=int)
+    y_pred = (np.array(frames) >= 0.5).astype(int)
+    assert m["frames.micro_f1"] == pytest.approx(f1_score(y_true, y_pred, average="micro"))
+    assert m["frames.macro_f1"] == pytest.approx(f1_score(y_true, y_pred, average="macro", zero_division=0))
+
+
+def test_bootstrap_intervals_bracket_the_estimate(examples):
+    m = evaluate(Oracle(examples, flip_every=4), examples, bootstrap=200, seed=1)
+    for key in ("frames.macro_f1", "frames.micro_f1", "sentiment.macro_f1", "frames.per_label.solidarity.f1"):
+        low, high = m[key + "_ci"]
+        assert low <= m[key] + 1e-9 and m[key] - 1e-9 <= high and low < high or low == high
+    again = evaluate(Oracle(examples, flip_every=4), examples, bootstrap=200, seed=1)
+    assert again["frames.macro_f1_ci"] == m["frames.macro_f1_ci"]  # seeded
+
+
+def test_slices_and_calibration(examples):
+    m = evaluate(Oracle(examples, flip_every=5), examples, slice_by=["source", "length"], calibration=True)
+    sources = {e.source for e in examples}
+    assert all(f"slices.source.{s}.n_sentences" in m for s in sources)
+    assert sum(m[f"slices.source.{s}.n_sentences"] for s in sources) == len(examples)
+    assert 0.0 <= m["calibration.frames.ece"] <= 1.0
+    assert sum(b["count"] for b in m["calibration.frames.bins"]) == len(examples) * 4
+
+
+def test_thresholds_are_tuned_on_given_rows(examples):
+    probs = np.array([[0.9 if f in e.frames else 0.2 for f in ModelConfig().frames] for e in examples])
+    thresholds = tune_thresholds(examples, ModelConfig().frames, probs)
+    assert all(0.2 < t <= 0.9 for f, t in thresholds.items() if any(f in e.frames for e in examples))
+
+
+def test_baselines(examples):
+    from framing.baselines import fit_baselines
+
+    train = [e for e in examples if e.split == "train"]
+    fitted = fit_baselines(train, ActorRegistry.load())
+    test = [e for e in examples if e.split == "test"]
+    for name, predictor in fitted.items():
+        m = evaluate(predictor, test)
+        assert 0.0 <= m["frames.macro_f1"] <= 1.0 and 0.0 <= m["sentiment.macro_f1"] <= 1.0, name
+    majority = evaluate(fitted["majority"], test)
+    assert majority["sentiment.accuracy"] == pytest.approx(
+        np.mean([m.sentiment == "neutral" for e in test for m in e.mentions if m.sentiment]))
+
+
+def test_gate_helpers(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text('[minimum]\n"frames.macro_f1" = 0.5\n"sentiment.macro_f1" = 0.9\n')
+    minimum = load_thresholds(path)
+    failures = check_minimums({"frames.macro_f1": 0.6, "sentiment.macro_f1": 0.7}, minimum)
+    assert failures == ["sentiment.macro_f1 0.700 below minimum 0.900"]
+    rows = comparison({"frames.macro_f1": 0.7, "n_sentences": 3}, {"frames.macro_f1": 0.6, "n_sentences": 3})
+    assert check_drops(rows, 0.02) == ["frames.macro_f1 dropped 0.100 (old 0.700, new 0.600), more than --max-drop 0.020"]
+    assert check_drops(rows, 0.2) == []
+
+
+def test_eval_cli_gate(tiny_model, tmp_path):
+    old = tmp_path / "old.json"
+    args = ["eval", "--model", str(tiny_model), "--gold", str(GOLD), "--bootstrap", "50"]
+    result = runner.invoke(app, args + ["--json", str(old), "--baselines", "--slice-by", "source", "--calibration",
+                                        "--errors", "2"])
+    assert result.exit_code == 0, result.stderr
+    saved = json.loads(old.read_text())
+    assert "frames.macro_f1_ci" in saved and "predictions" in saved and "baselines.tfidf-lr.frames.macro_f1" in saved
+    assert "most confident mistakes" in result.stdout and "calibration" in result.stdout
+    same = runner.invoke(app, args + ["--compare", str(old), "--max-drop", "0.0"])
+    assert same.exit_code == 0 and "gate passed" in same.stderr and "comparison with" in same.stdout
+    strict = tmp_path / "strict.toml"
+    strict.write_text('[minimum]\n"frames.macro_f1" = 0.999\n')
+    failed = runner.invoke(app, args + ["--fail-under", str(strict)])
+    assert failed.exit_code == 1
+    assert failed.stderr.startswith("FAIL frames.macro_f1 ") and "below minimum 0.999" in failed.stderr
+
+
+def test_eval_cli_usage_errors(tiny_model, tmp_path):
+    result = runner.invoke(app, ["eval", "--model", str(tiny_model), "--gold", str(GOLD), "--max-drop", "0.1"])
+    assert result.exit_code == 1 and "--max-drop needs --compare" in result.stderr
+    bad = tmp_path / "old.json"
+    bad.write_text("[1, 2]")
+    result = runner.invoke(app, ["eval", "--model", str(tiny_model), "--gold", str(GOLD), "--compare", str(bad)])
+    assert result.exit_code == 1 and "expected the JSON of `framing eval --json`" in result.stderr

@@ -1,0 +1,87 @@
+import json
+import shutil
+
+import pytest
+
+from framing.errors import FramingError
+from framing.persistence import load_model
+from framing.pipeline import FramingAnalyzer
+
+
+def copy_model(tiny_model, tmp_path):
+    out = tmp_path / "m"
+    shutil.copytree(tiny_model, out)
+    return out
+
+
+def test_round_trip_predictions(tiny_model, analyzer):
+    again = FramingAnalyzer.load(tiny_model)
+    text = "Russia needs China much more than the opposite is true."
+    a, b = analyzer.score(text), again.score(text)
+    assert a.sentences[0].frames == b.sentences[0].frames
+    assert [m.scores for m in a.sentences[0].actors] == [m.scores for m in b.sentences[0].actors]
+
+
+def test_missing_directory(tmp_path):
+    with pytest.raises(FramingError, match="model directory not found"):
+        load_model(tmp_path / "none")
+
+
+def test_not_a_model(tmp_path):
+    with pytest.raises(FramingError, match="not a framing model directory"):
+        load_model(tmp_path)
+
+
+def test_missing_weights(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    (m / "weights.safetensors").unlink()
+    with pytest.raises(FramingError, match="weights file missing"):
+        load_model(m)
+
+
+def test_truncated_weights(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    data = (m / "weights.safetensors").read_bytes()
+    (m / "weights.safetensors").write_bytes(data[: len(data) // 2])
+    with pytest.raises(FramingError, match="sha256 does not match meta.json"):
+        load_model(m)
+    meta = json.loads((m / "meta.json").read_text())
+    del meta["weights_sha256"]
+    (m / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(FramingError, match="not a readable safetensors file"):
+        load_model(m)
+
+
+def test_newer_config(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    config = json.loads((m / "config.json").read_text())
+    config["format_version"] = 99
+    (m / "config.json").write_text(json.dumps(config))
+    with pytest.raises(FramingError, match="newer than this framing supports"):
+        load_model(m)
+
+
+def test_backbone_hash_mismatch(tiny_model, tmp_path):
+    m = copy_model(tiny_model, tmp_path)
+    config = json.loads((m / "config.json").read_text())
+    config["backbone_sha256"] = "0" * 64
+    (m / "config.json").write_text(json.dumps(config))
+    with pytest.raises(FramingError, match="does not match the model's"):
+        load_model(m)
+
+
+def test_pickle_backbone_refused(tmp_path):
+    backbone = tmp_path / "bb"
+    backbone.mkdir()
+    (backbone / "config.json").write_text("{}")
+    (backbone / "pytorch_model.bin").write_bytes(b"x")
+    from framing.backbone import resolve_backbone
+
+    with pytest.raises(FramingError, match="safetensors only"):
+        resolve_backbone(str(backbone))
+
+
+def test_int8(tiny_model):
+    quantized = FramingAnalyzer.load(tiny_model, precision="int8")
+    doc = quantized.score("Moscow warned Kyiv.")
+    assert set(doc.sentences[0].frames) == {"solidarity", "caution", "rivalry", "dependency"}

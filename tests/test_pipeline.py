@@ -1,0 +1,62 @@
+import pytest
+
+from framing.pipeline import ScoredDocument
+
+
+def test_string_in_document_out(analyzer):
+    doc = analyzer.score("Moscow warned Kyiv. Beijing and the EU agreed to cooperate.")
+    assert isinstance(doc, ScoredDocument)
+    assert [s.text for s in doc.sentences] == ["Moscow warned Kyiv.", "Beijing and the EU agreed to cooperate."]
+    assert [a.actor for a in doc.sentences[1].actors] == ["China", "European Union"]
+
+
+def test_list_in_list_out(analyzer):
+    docs = analyzer.score(["One text about Russia.", "Another about China."], doc_ids=["a", "b"])
+    assert [d.doc_id for d in docs] == ["a", "b"]
+
+
+def test_offsets_index_the_document(analyzer):
+    text = "First sentence.\n\nRussia needs China much more than the opposite."
+    doc = analyzer.score(text)
+    for s in doc.sentences:
+        assert text[s.start : s.end] == s.text
+        for a in s.actors:
+            assert text[a.start : a.end] == a.mention
+
+
+def test_probabilities_and_labels(analyzer):
+    s = analyzer.score("Russia needs China.").sentences[0]
+    assert all(0.0 <= p <= 1.0 for p in s.frames.values())
+    assert s.labels == [f for f, p in s.frames.items() if p >= analyzer.config.thresholds[f]]
+    for a in s.actors:
+        assert abs(sum(a.scores.values()) - 1.0) < 1e-3 and a.sentiment == max(a.scores, key=a.scores.get)
+
+
+def test_long_sentence_every_mention_scored(analyzer):
+    words = ["word"] * 3000
+    words[10], words[1500], words[2990] = "Russia", "China", "Ukraine"
+    doc = analyzer.score(" ".join(words))
+    actors = [a.actor for s in doc.sentences for a in s.actors]
+    assert actors == ["Russia", "China", "Ukraine"]
+
+
+def test_window_prediction_matches_short_text(analyzer):
+    """A mention in a sentence longer than the window is read from a window that holds it."""
+    from framing.model import make_batch
+
+    text = " ".join(["filler"] * 200 + ["Russia"] + ["filler"] * 200)
+    start = text.index("Russia")
+    batch = make_batch(analyzer.tokenizer, [text], [[(start, start + 6)]], analyzer.config)
+    assert batch.input_ids.shape[0] > 1  # several windows
+    window = int(batch.mention_window[0])
+    tokens = batch.mention_mask[0].nonzero().flatten().tolist()
+    assert analyzer.tokenizer.decode(batch.input_ids[window, tokens]).strip().lower() == "russia"
+
+
+def test_summary(analyzer):
+    doc = analyzer.score("Putin met Xi. Russia and China agreed.")
+    summary = doc.summary(analyzer.registry, roll_up=True)
+    assert summary["n_sentences"] == 2
+    assert summary["actors"]["Russia"]["mentions"] == 2 and "Vladimir Putin" not in summary["actors"]
+    assert set(summary["frame_share"]) == set(analyzer.config.frames)
+    assert -1.0 <= summary["actors"]["China"]["mean_sentiment"] <= 1.0

@@ -1,0 +1,98 @@
+"""Bad and unusual input to `framing score` (tests/data/bad and tests/data/good)."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from framing.cli import app
+from framing.reader import decode, html_to_text
+from tests.conftest import DATA
+
+runner = CliRunner()
+BAD = DATA / "bad"
+GOOD = DATA / "good"
+
+
+def score(model, *paths, extra=()):
+    return runner.invoke(app, ["score", *map(str, paths), "--model", str(model), "--format", "jsonl", *extra])
+
+
+@pytest.mark.parametrize(
+    "name, first_line",
+    [
+        ("empty.txt", "found an empty file"),
+        ("whitespace.txt", "found an empty file"),
+        ("report.pdf", "expected text, found a PDF"),
+        ("chart.png", "expected text, found a PNG image"),
+        ("article.txt.gz", "expected text, found a gzip archive"),
+        ("binary.txt", "found binary data"),
+        ("corpus.jsonl", "corpus.jsonl:2: expected one JSON object a line"),
+        ("no_text_field.jsonl", "no_text_field.jsonl:1: expected a string field 'text'"),
+    ],
+)
+def test_bad_inputs_fail_cleanly(tiny_model, name, first_line):
+    result = score(tiny_model, BAD / name)
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert str(BAD / name) in first and first_line in first, first
+    assert "Traceback" not in result.stderr
+    if name != "corpus.jsonl":  # a corpus stops at its bad line, after the good ones before it
+        assert result.stdout == ""
+
+
+def test_missing_path_and_empty_directory(tiny_model, tmp_path):
+    result = score(tiny_model, tmp_path / "nope.txt")
+    assert result.exit_code == 1 and "no such file or directory" in result.stderr.splitlines()[0]
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "image.png").write_bytes(b"\x89PNG")
+    result = score(tiny_model, tmp_path / "empty")
+    assert result.exit_code == 1 and "directory has no" in result.stderr.splitlines()[0]
+
+
+def test_skip_bad_counts_skips(tiny_model):
+    result = score(tiny_model, BAD / "corpus.jsonl", extra=["--skip-bad"])
+    assert result.exit_code == 0
+    assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == ["a", "c"]
+    assert "1 skipped as bad" in result.stderr
+
+
+def test_one_bad_file_keeps_the_others(tiny_model):
+    result = score(tiny_model, GOOD / "crlf.txt", BAD / "report.pdf", GOOD / "no_newline.txt")
+    assert result.exit_code == 1
+    docs = {json.loads(line)["doc_id"] for line in result.stdout.splitlines()}
+    assert docs == {"crlf", "no_newline"}
+    assert "report.pdf" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GOOD.iterdir()))
+def test_unusual_inputs_score(tiny_model, name):
+    result = score(tiny_model, GOOD / name)
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records and all(r["text"].strip() for r in records)
+    actors = {a["actor"] for r in records for a in r["actors"]}
+    assert "Russia" in actors or "China" in actors
+
+
+def test_decoding():
+    assert decode("Kyiv’s".encode("utf-16"), "x") == "Kyiv’s"
+    assert decode("“EU”".encode("cp1252"), "x") == "“EU”"
+    assert decode(b"\xef\xbb\xbfBOM text", "x") == "BOM text"
+    assert decode("café".encode("latin-1"), "x") == "café"
+
+
+def test_html_drops_scripts():
+    text = html_to_text("<p>Moscow</p><script>China()</script><p>Kyiv &amp; Minsk</p>")
+    assert text == "Moscow\n\nKyiv & Minsk"
+
+
+def test_huge_sentence_without_punctuation(tiny_model, tmp_path):
+    path = tmp_path / "long.txt"
+    words = ["word"] * 5000
+    words[100], words[4900] = "Russia", "China"
+    path.write_text(" ".join(words))
+    result = score(tiny_model, path)
+    assert result.exit_code == 0
+    actors = [a["actor"] for line in result.stdout.splitlines() for a in json.loads(line)["actors"]]
+    assert actors == ["Russia", "China"]
