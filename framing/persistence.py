@@ -192,7 +192,11 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
     if precision == "int8":
         if device != "cpu":
             raise FramingError("int8 precision runs on the CPU only; use --precision fp32 on a GPU")
-        net = torch.ao.quantization.quantize_dynamic(net, {torch.nn.Linear}, dtype=torch.qint8)
+        import warnings
+
+        with warnings.catch_warnings():  # torch marks eager quantization deprecated; it still serves
+            warnings.simplefilter("ignore")
+            net = torch.ao.quantization.quantize_dynamic(net, {torch.nn.Linear}, dtype=torch.qint8)
     elif precision != "fp32":
         raise FramingError(f"precision must be fp32 or int8, found {precision!r}")
     net.to(device)

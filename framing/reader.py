@@ -4,11 +4,13 @@
   else Latin-1; binary files (PDF, images, archives, NUL-heavy data) are rejected.
 * HTML: tags, scripts and styles are dropped; offsets index the extracted text.
 * Markdown: read as text (its markup characters are ordinary characters to the model).
-* JSONL corpora: one document a line, ``--text-field`` and ``--id-field`` name the keys.
+* JSONL corpora (also gzipped, ``.jsonl.gz``): one document a line, ``--text-field`` and
+  ``--id-field`` name the keys.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from dataclasses import dataclass
@@ -18,8 +20,10 @@ from typing import Iterator
 
 from framing.errors import FramingError
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".jsonl.gz")
 MAX_FILE_BYTES = 200 * 1024 * 1024
+BINARY_CONTROL_SHARE = 0.05  # more control characters than this, and it is not text
+_CONTROL = frozenset(chr(c) for c in [*range(0, 32), *range(127, 160)]) - set("\t\n\r\f\v")
 _MAGIC = {
     b"%PDF": "a PDF", b"\x89PNG": "a PNG image", b"\x1f\x8b": "a gzip archive", b"PK\x03\x04": "a zip archive",
     b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"\x7fELF": "an executable",
@@ -48,8 +52,6 @@ def decode(data: bytes, origin: str) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if data.count(b"\x00") > max(8, len(data) // 100):
-        raise FramingError(f"{origin}: expected text, found binary data (NUL bytes); convert it to UTF-8 text first")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -57,6 +59,11 @@ def decode(data: bytes, origin: str) -> str:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             text = data.decode("latin-1")
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ch in _CONTROL)
+    if sample and controls > BINARY_CONTROL_SHARE * len(sample):
+        raise FramingError(f"{origin}: expected text, found binary data ({controls} control characters in the "
+                           f"first {len(sample)}); convert it to UTF-8 text first")
     return text.replace("\x00", "")
 
 
@@ -161,7 +168,7 @@ def iter_documents(paths: list[str], text_field: str = "text", id_field: str = "
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(TEXT_SUFFIXES))
             if not files:
                 yield BadRecord(raw, f"{raw}: directory has no {'/'.join(TEXT_SUFFIXES)} files to score")
             for f in files:
@@ -173,9 +180,10 @@ def iter_documents(paths: list[str], text_field: str = "text", id_field: str = "
 
 
 def _one_file(path: Path, text_field: str, id_field: str):
-    if path.suffix.lower() == ".jsonl":
+    if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
+        opener = gzip.open if path.suffix.lower() == ".gz" else open
         try:
-            with path.open("rb") as f:
+            with opener(path, "rb") as f:
                 lines = (decode(line, str(path)) for line in f)
                 yield from read_jsonl(lines, str(path), text_field, id_field)
         except FramingError as e:

@@ -119,13 +119,10 @@ def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = No
     sentiment_index = {s: k for k, s in enumerate(mcfg.sentiments)}
     for epoch in range(1, config.epochs + 1):
         net.train()
-        order = pool[:]
-        rng.shuffle(order)
         running = []
-        for b in range(0, len(order), config.batch_size):
+        for rows in _bucketed_batches(pool, config.batch_size, rng):
             if step >= total:
                 break
-            rows = order[b : b + config.batch_size]
             spans = [[(m.start, m.end) for m in ex.mentions if m.sentiment] for ex in rows]
             batch = make_batch(tokenizer, [ex.text for ex in rows], spans, mcfg).to(device)
             frame_logits, sentiment_logits = net(batch)
@@ -185,6 +182,22 @@ def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = No
     out = save_model(net, resolved, config.output, meta, card, config.actors,
                      extra_files={"train.toml": _to_toml(config)})
     return TrainResult(out, best_epoch, dev_scores, history, seconds)
+
+
+BUCKET_BATCHES = 50  # batches per length bucket: similar lengths pad little, order stays random
+
+
+def _bucketed_batches(pool: list[Example], batch_size: int, rng: random.Random) -> list[list[Example]]:
+    """Shuffle, sort by length within chunks of BUCKET_BATCHES batches, shuffle the batches."""
+    order = pool[:]
+    rng.shuffle(order)
+    chunk = batch_size * BUCKET_BATCHES
+    batches = []
+    for c in range(0, len(order), chunk):
+        part = sorted(order[c : c + chunk], key=lambda ex: len(ex.text))
+        batches += [part[b : b + batch_size] for b in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
 
 
 def _dev_score(scores: dict) -> float:

@@ -96,3 +96,13 @@ def test_huge_sentence_without_punctuation(tiny_model, tmp_path):
     assert result.exit_code == 0
     actors = [a["actor"] for line in result.stdout.splitlines() for a in json.loads(line)["actors"]]
     assert actors == ["Russia", "China"]
+
+
+def test_gzipped_jsonl_corpus(tiny_model, tmp_path):
+    import gzip
+
+    path = tmp_path / "corpus.jsonl.gz"
+    with gzip.open(path, "wt") as f:
+        f.write(json.dumps({"id": "u1", "text": "Russia warned Ukraine."}) + "\n")
+    result = score(tiny_model, path)
+    assert result.exit_code == 0 and json.loads(result.stdout)["doc_id"] == "u1"

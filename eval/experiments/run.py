@@ -23,8 +23,10 @@ RUNS = {
     "lora-r16-nosent": {"model.sentence_in_sentiment": False},
     "lora-r16-noweight": {"frame_pos_weight": False},
     "top2": {"model.finetune": "top_layers", "model.top_layers": 2, "learning_rate": 5e-5},
-    "lora-r16-3ep-all": {"epochs": 3, "max_newsmtsc": 0},
-    "lora-r16-4ep-all": {"epochs": 4, "max_newsmtsc": 0},
+    "lora-r16-4ep": {"epochs": 4},
+    "lora-r16-4ep-lr1e3": {"epochs": 4, "learning_rate": 1e-3},
+    "lora-r16-4ep-lr1e3-all": {"epochs": 4, "learning_rate": 1e-3, "max_newsmtsc": 0},
+    "lora-r16-4ep-lr1e3-g4": {"epochs": 4, "learning_rate": 1e-3, "gold_repeat": 4},
 }
 
 

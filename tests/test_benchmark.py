@@ -1,0 +1,29 @@
+from typer.testing import CliRunner
+
+from framing.benchmark import speed
+from framing.cli import app
+
+
+def small_corpus(tmp_path):
+    import json
+
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"id": str(i), "text": "Russia warned Kyiv. China and the EU agreed."}) + "\n"
+                            for i in range(5)))
+    return path
+
+
+def test_speed_figures(tiny_model, tmp_path):
+    figures = speed(tiny_model, small_corpus(tmp_path), precisions=("fp32", "int8"), repeats=2, threads=1)
+    names = [(r["name"], r["precision"]) for r in figures["runs"]]
+    assert names == [("project", "fp32"), ("baseline", "fp32"), ("project", "int8")]
+    for r in figures["runs"]:
+        assert r["sentences"] == 10 and r["min"] <= r["median"] <= r["max"] and r["ratio_to_baseline"] > 0
+    assert figures["peak_rss_mb"] > 0
+
+
+def test_speed_cli(tiny_model, tmp_path):
+    result = CliRunner().invoke(app, ["benchmark", "speed", "--model", str(tiny_model), "--corpus",
+                                      str(small_corpus(tmp_path)), "--repeats", "1", "--precision", "fp32"])
+    assert result.exit_code == 0, result.stderr
+    assert "median" in result.stdout and "baseline" in result.stdout
