@@ -18,11 +18,10 @@ Known limit: "Georgia" the US state matches as the country Georgia.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.errors import FramingError
+from framing.errors import FramingError, read_structured
 
 KINDS = ("state", "leader", "organisation", "bloc")
 TITLES = ("President", "Prime Minister", "Premier", "Chancellor", "Crown Prince", "Ayatollah", "King")
@@ -74,12 +73,7 @@ class ActorRegistry:
     def load(cls, path: str | Path | None = None) -> "ActorRegistry":
         """Load a registry file; ``None`` loads the default (models/actors.toml)."""
         path = Path(path) if path is not None else DEFAULT_REGISTRY
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FramingError(f"{path}: actor registry not found; pass an existing TOML file with --actors") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise FramingError(f"{path}: expected a TOML actor registry, could not parse it: {e}") from None
+        data = read_structured(path, "toml", "actor registry", "pass an existing TOML file with --actors")
         return cls.from_dict(data, source=str(path))
 
     @classmethod

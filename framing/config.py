@@ -7,11 +7,10 @@ TOML file say everything that made them.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.errors import FramingError
+from framing.errors import FramingError, read_structured
 from framing.labels import FRAMES, SENTIMENTS
 
 FORMAT_VERSION = 1
@@ -121,13 +120,7 @@ class TrainConfig:
 
     @classmethod
     def from_toml(cls, path: str | Path, overrides: dict | None = None) -> "TrainConfig":
-        path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FramingError(f"{path}: training config not found") from None
-        except tomllib.TOMLDecodeError as e:
-            raise FramingError(f"{path}: expected TOML, could not parse it: {e}") from None
+        data = read_structured(path, "toml", "training config")
         for key, value in (overrides or {}).items():
             if value is not None:
                 target = data

@@ -12,11 +12,9 @@ Each failure is one line: ``<metric> <value> below minimum <m>`` or
 
 from __future__ import annotations
 
-import json
-import tomllib
 from pathlib import Path
 
-from framing.errors import FramingError
+from framing.errors import FramingError, read_structured
 
 # Compared between runs: scores where higher is better.
 GATED_SUFFIXES = (".f1", "_f1", ".accuracy", ".precision", ".recall")
@@ -25,13 +23,7 @@ HEADLINE = ("frames.macro_f1", "frames.micro_f1", "sentiment.macro_f1", "sentime
 
 
 def load_thresholds(path: str | Path) -> dict[str, float]:
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FramingError(f"{path}: thresholds file not found") from None
-    except tomllib.TOMLDecodeError as e:
-        raise FramingError(f"{path}: expected TOML with a [minimum] table, could not parse it: {e}") from None
+    data = read_structured(path, "toml", "thresholds file")
     minimum = data.get("minimum")
     if not isinstance(minimum, dict) or not all(isinstance(v, (int, float)) for v in minimum.values()):
         raise FramingError(f"{path}: expected a [minimum] table of metric = number, found {minimum!r}")
@@ -39,13 +31,7 @@ def load_thresholds(path: str | Path) -> dict[str, float]:
 
 
 def load_previous(path: str | Path) -> dict:
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FramingError(f"{path}: comparison file not found; pass an earlier `framing eval --json` output") from None
-    except json.JSONDecodeError as e:
-        raise FramingError(f"{path}: expected the JSON of `framing eval --json`, could not parse it ({e})") from None
+    data = read_structured(path, "json", "comparison file", "pass an earlier `framing eval --json` output")
     if not isinstance(data, dict) or "n_sentences" not in data:
         raise FramingError(f"{path}: expected the JSON of `framing eval --json` (no n_sentences key)")
     return data

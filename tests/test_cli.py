@@ -154,3 +154,15 @@ def test_train_cli_bad_config(tmp_path):
     cfg.write_text("epochs = 0\n")
     result = run("train", "--config", cfg)
     assert result.exit_code == 1 and "epochs and batch_size must be at least 1" in result.stderr
+
+
+def test_score_table_to_file(tiny_model, tmp_path):
+    out = tmp_path / "t.txt"
+    result = run("score", SEED_ARTICLE, "--model", tiny_model, "--out", out)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "Xi Jinping" in out.read_text() and "19 sentences" in result.stderr
+
+
+def test_resume_needs_jsonl_out(tiny_model):
+    result = run("score", SEED_ARTICLE, "--model", tiny_model, "--resume")
+    assert result.exit_code == 2 and "--resume needs --format jsonl and --out FILE" in result.stderr

@@ -35,7 +35,7 @@ def test_toml_and_overrides(tmp_path):
 def test_toml_errors(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("epochs = = 3")
-    with pytest.raises(FramingError, match="expected TOML"):
+    with pytest.raises(FramingError, match="expected a TOML training config, could not parse it"):
         TrainConfig.from_toml(bad)
     with pytest.raises(FramingError, match="unknown keys"):
         TrainConfig.from_dict({"epoch": 3})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -46,7 +47,7 @@ def score(
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.pipeline import FramingAnalyzer
     from framing.reader import iter_documents
-    from framing.scoring import JsonlWriter, completed_documents, csv_text, json_text, score_stream
+    from framing.scoring import JsonlWriter, completed_documents, csv_text, json_text
 
     if resume and (format != OutputFormat.jsonl or out is None):
         fail("--resume needs --format jsonl and --out FILE", 2)
@@ -62,28 +63,24 @@ def score(
         else:
             handle = sys.stdout
         try:
-            run = _run_with_progress(score_stream, analyzer, records, JsonlWriter(handle), skip_bad, done_ids,
+            run = _run_with_progress(analyzer, records, JsonlWriter(handle), skip_bad, done_ids,
                                      err if progress and out is not None else None)
         finally:
             if out is not None:
                 handle.close()
     else:
-        run = _run_with_progress(score_stream, analyzer, records, scored.append, skip_bad, None,
+        run = _run_with_progress(analyzer, records, scored.append, skip_bad, None,
                                  err if progress and format != OutputFormat.table and out is not None else None)
         if format == OutputFormat.table:
-            target = console() if out is None else None
-            if out is not None:
-                from rich.console import Console
+            from rich.console import Console
 
-                buffer = Console(file=None, record=True, width=160)
-                for doc in scored:
-                    for table in _tables(analyzer, doc, roll_up):
-                        buffer.print(table)
-                _atomic_write(out, buffer.export_text())
-            else:
-                for doc in scored:
-                    for table in _tables(analyzer, doc, roll_up):
-                        target.print(table)
+            # To a file: render off-screen, then write it whole.
+            target = console() if out is None else Console(file=io.StringIO(), record=True, width=160)
+            for doc in scored:
+                for table in _tables(analyzer, doc, roll_up):
+                    target.print(table)
+            if out is not None:
+                _atomic_write(out, target.export_text())
         else:
             text = (json_text(scored, [d.summary(analyzer.registry, roll_up) for d in scored])
                     if format == OutputFormat.json else csv_text(scored, analyzer.config.frames))
@@ -113,7 +110,12 @@ def _tables(analyzer, doc, roll_up):
     return document_tables(doc, doc.summary(analyzer.registry, roll_up))
 
 
-def _run_with_progress(score_stream, analyzer, records, write, skip_bad, done_ids, err):
+def _run_with_progress(analyzer, records, write, skip_bad, done_ids, err):
+    """Score the stream; with ``err``, draw a progress bar (documents, sentences/s) there."""
+    import time
+
+    from framing.scoring import score_stream
+
     if err is None:
         return score_stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -121,17 +123,13 @@ def _run_with_progress(score_stream, analyzer, records, write, skip_bad, done_id
     with Progress(TextColumn("[bold]scoring"), BarColumn(), TextColumn("{task.fields[docs]} docs"),
                   TextColumn("{task.fields[rate]:.0f} sentences/s"), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
-        import time
-
         task = bar.add_task("score", total=None, docs=0, rate=0.0)
         started = time.perf_counter()
 
         def tick(docs, sentences):
             bar.update(task, docs=docs, rate=sentences / max(1e-9, time.perf_counter() - started))
 
-        from framing.scoring import score_stream as stream
-
-        return stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids, progress=tick)
+        return score_stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids, progress=tick)
 
 
 def _atomic_write(path: Path, text: str) -> None:
