@@ -36,13 +36,19 @@ def model_card(config, meta: dict) -> str:
         lines.append("")
         lines.append("| metric | value |")
         lines.append("|---|---|")
+        has_ci = any(k.endswith("_ci") for k in values)
+        if has_ci:
+            lines[-2:] = ["| metric | value | 95% CI (bootstrap over sentences) |", "|---|---|---|"]
         for key in sorted(values):
-            if ".per_label." in key and not key.endswith(".f1"):
+            if key.endswith("_ci") or key.startswith(("slices.", "baselines.", "compare.")) or (
+                    ".per_label." in key and not key.endswith(".f1")):
                 continue
-            lines.append(f"| {key} | {_fmt(values[key])} |")
+            ci = values.get(key + "_ci")
+            cells = [key, _fmt(values[key])] + ([f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""] if has_ci else [])
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     for note in meta.get("card_notes", []):
-        lines.append(note)
+        lines += [note, ""]
     lines += [
         "## Limits",
         "- Trained on UN General Debate speeches, Kremlin releases and news sentences (NewsMTSC); other genres "

@@ -189,7 +189,7 @@ def slices(examples: list[Example], by: str) -> dict[str, list[int]]:
     groups: dict[str, list[int]] = {}
     for i, ex in enumerate(examples):
         if by == "source":
-            key = ex.source or "unknown"
+            key = (ex.source or "unknown").replace(".", "-")  # dots separate the parts of metric names
         elif by == "length":
             n = len(ex.text.split())
             key = next(name for low, high, name in LENGTH_BANDS if low <= n < high)

@@ -201,3 +201,19 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
         raise FramingError(f"precision must be fp32 or int8, found {precision!r}")
     net.to(device)
     return net, tokenizer, config, meta
+
+
+def record_scores(model_dir: str | Path, name: str, metrics: dict, note: str | None = None) -> None:
+    """Store evaluation scores in meta.json under ``scores[name]`` and rewrite the card."""
+    from framing.card import model_card
+
+    model_dir = Path(model_dir)
+    meta = read_meta(model_dir)
+    meta.setdefault("scores", {})[name] = {k: v for k, v in metrics.items()
+                                           if isinstance(v, (int, float, list)) and not k.startswith("calibration.")
+                                           and k != "predictions"}
+    if note:
+        notes = [n for n in meta.get("card_notes", []) if not n.startswith(note.split(":")[0])]
+        meta["card_notes"] = notes + [note]
+    (model_dir / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (model_dir / "README.md").write_text(model_card(read_config(model_dir), meta), encoding="utf-8")

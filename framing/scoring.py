@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -138,7 +137,8 @@ def score_stream(
 
 
 class JsonlWriter:
-    """Appends each document's lines in one write and flushes: safe to kill."""
+    """Appends each document's lines in one write and flushes: what was written survives a
+    killed process (the OS holds it); a cut-off last document is detected on --resume."""
 
     def __init__(self, handle):
         self.handle = handle
@@ -146,8 +146,3 @@ class JsonlWriter:
     def __call__(self, doc):
         self.handle.write(jsonl_text(doc))
         self.handle.flush()
-        if hasattr(self.handle, "fileno"):
-            try:
-                os.fsync(self.handle.fileno())
-            except (OSError, io.UnsupportedOperation):
-                pass

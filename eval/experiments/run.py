@@ -4,6 +4,8 @@ Each run trains from eval/experiments/base.toml plus its overrides, then scores 
 gold dev split and NewsMTSC dev-rw. Results append to eval/experiments/results.jsonl.
 
     python eval/experiments/run.py lora-r16 frozen ...     # names from RUNS below
+    python eval/experiments/run.py lora-r16@7               # the same run with seed 7
+    python eval/experiments/run.py --score models/default   # a row for an existing model
 """
 
 from __future__ import annotations
@@ -23,48 +25,57 @@ RUNS = {
     "lora-r16-nosent": {"model.sentence_in_sentiment": False},
     "lora-r16-noweight": {"frame_pos_weight": False},
     "top2": {"model.finetune": "top_layers", "model.top_layers": 2, "learning_rate": 5e-5},
-    "lora-r16-4ep": {"epochs": 4},
     "lora-r16-4ep-lr1e3": {"epochs": 4, "learning_rate": 1e-3},
-    "lora-r16-4ep-lr1e3-all": {"epochs": 4, "learning_rate": 1e-3, "max_newsmtsc": 0},
-    "lora-r16-4ep-lr1e3-g4": {"epochs": 4, "learning_rate": 1e-3, "gold_repeat": 4},
 }
+
+
+def score_row(name: str, model_dir: Path, seed, overrides: dict, seconds: float, best_epoch) -> dict:
+    """Dev scores of a trained model: the gold dev split and NewsMTSC dev-rw."""
+    from framing.data import read_examples
+    from framing.evaluation import evaluate
+    from framing.pipeline import FramingAnalyzer
+
+    gold_dev = read_examples([ROOT / "eval/gold/gold.jsonl"], splits=("dev",))
+    dev_rw = read_examples([ROOT / "eval/newsmtsc/dev-rw.jsonl"])
+    analyzer = FramingAnalyzer.load(model_dir)
+    gold = evaluate(analyzer, gold_dev)
+    rw = evaluate(analyzer, dev_rw)
+    row = {"run": name, "seed": seed, "overrides": overrides, "train_seconds": round(seconds),
+           "best_epoch": best_epoch,
+           "dev.frames.macro_f1": gold.get("frames.macro_f1"),
+           **{f"dev.frames.{f}.f1": gold.get(f"frames.per_label.{f}.f1") for f in analyzer.config.frames},
+           "dev.sentiment.macro_f1": gold.get("sentiment.macro_f1"),
+           "dev_rw.sentiment.macro_f1": rw.get("sentiment.macro_f1"),
+           "weights_mb": round((model_dir / "weights.safetensors").stat().st_size / 2**20, 2)}
+    with (ROOT / "eval/experiments/results.jsonl").open("a") as f:
+        f.write(json.dumps(row) + "\n")
+    print(json.dumps(row), flush=True)
+    return row
 
 
 def main(names: list[str]) -> None:
     from framing.config import TrainConfig
-    from framing.data import read_examples
-    from framing.evaluation import evaluate
-    from framing.pipeline import FramingAnalyzer
+    from framing.persistence import read_meta
     from framing.training import train
 
-    gold_dev = read_examples([ROOT / "eval/gold/gold.jsonl"], splits=("dev",))
-    dev_rw = read_examples([ROOT / "eval/newsmtsc/dev-rw.jsonl"])
+    if names[:1] == ["--score"]:
+        model_dir = Path(names[1])
+        meta = read_meta(model_dir)
+        cfg = meta["train_config"]
+        score_row(model_dir.name, model_dir, cfg["seed"], {"config": "models/train.toml"}, meta["train_seconds"],
+                  meta["best_epoch"])
+        return
     for name in names:
+        name, _, seed_text = name.partition("@")
+        seed = int(seed_text) if seed_text else None
         overrides = dict(RUNS[name])
-        seed = overrides.pop("seed", None)
-        if "@" in name:
-            name, seed = name.split("@")[0], int(name.split("@")[1])
-            overrides = dict(RUNS[name])
         overrides["output"] = f"/tmp/framing-exp/{name}" + (f"-s{seed}" if seed else "")
         if seed:
             overrides["seed"] = seed
         cfg = TrainConfig.from_toml(ROOT / "eval/experiments/base.toml", overrides)
         started = time.perf_counter()
         result = train(cfg)
-        seconds = time.perf_counter() - started
-        analyzer = FramingAnalyzer.load(result.model_dir)
-        gold = evaluate(analyzer, gold_dev)
-        rw = evaluate(analyzer, dev_rw)
-        row = {"run": name, "seed": cfg.seed, "overrides": RUNS[name], "train_seconds": round(seconds),
-               "best_epoch": result.best_epoch,
-               "dev.frames.macro_f1": gold.get("frames.macro_f1"),
-               **{f"dev.frames.{f}.f1": gold.get(f"frames.per_label.{f}.f1") for f in analyzer.config.frames},
-               "dev.sentiment.macro_f1": gold.get("sentiment.macro_f1"),
-               "dev_rw.sentiment.macro_f1": rw.get("sentiment.macro_f1"),
-               "weights_mb": round((result.model_dir / "weights.safetensors").stat().st_size / 2**20, 2)}
-        with (ROOT / "eval/experiments/results.jsonl").open("a") as f:
-            f.write(json.dumps(row) + "\n")
-        print(json.dumps(row), flush=True)
+        score_row(name, result.model_dir, cfg.seed, RUNS[name], time.perf_counter() - started, result.best_epoch)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ def evaluate(
     fail_under: Annotated[Optional[Path], typer.Option(help="TOML of [minimum] scores; exit 1 below any.")] = None,
     max_drop: Annotated[Optional[float], typer.Option(min=0.0, help="With --compare: exit 1 on a larger drop.")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the metrics dict (and predictions) here.")] = None,
+    card: Annotated[Optional[str], typer.Option(help="Record these scores under NAME in the model's meta.json and card.",
+                                                metavar="NAME")] = None,
 ) -> None:
     """Frame P/R/F1 per frame, sentiment on gold spans, actor detection; optionally a CI gate."""
     from framing import render
@@ -93,6 +95,13 @@ def evaluate(
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if card:
+        from framing.persistence import DEFAULT_MODEL, record_scores
+
+        record_scores(model or DEFAULT_MODEL, card, metrics,
+                      f"Scores `{card}` recorded by: `framing eval --gold {' '.join(map(str, gold))}"
+                      + (f" --split {split}" if split else "") + f" --bootstrap {bootstrap} --seed {seed}"
+                      + (f" --precision {precision}" if precision != "fp32" else "") + f" --card {card}`")
     if failures:
         for line in failures:
             typer.echo(f"FAIL {line}", err=True)
