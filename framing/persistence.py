@@ -209,9 +209,10 @@ def record_scores(model_dir: str | Path, name: str, metrics: dict, note: str | N
 
     model_dir = Path(model_dir)
     meta = read_meta(model_dir)
-    meta.setdefault("scores", {})[name] = {k: v for k, v in metrics.items()
-                                           if isinstance(v, (int, float, list)) and not k.startswith("calibration.")
-                                           and k != "predictions"}
+    meta.setdefault("scores", {})[name] = {
+        k: v for k, v in metrics.items()
+        if (isinstance(v, (int, float)) or k.endswith("_ci")) and not k.startswith(("calibration.", "slices."))
+        or k in ("calibration.frames.ece", "calibration.sentiment.ece")}
     if note:
         notes = [n for n in meta.get("card_notes", []) if not n.startswith(note.split(":")[0])]
         meta["card_notes"] = notes + [note]

@@ -62,7 +62,7 @@ def main(names: list[str]) -> None:
         model_dir = Path(names[1])
         meta = read_meta(model_dir)
         cfg = meta["train_config"]
-        score_row(model_dir.name, model_dir, cfg["seed"], {"config": "models/train.toml"}, meta["train_seconds"],
+        score_row(model_dir.name, model_dir, cfg["seed"], {"config": "models/default/train.toml"}, meta["train_seconds"],
                   meta["best_epoch"])
         return
     for name in names:
