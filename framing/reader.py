@@ -193,3 +193,27 @@ def _one_file(path: Path, text_field: str, id_field: str):
         yield read_file(path)
     except FramingError as e:
         yield BadRecord(str(path), str(e))
+
+
+def count_documents(paths: list[str]) -> int | None:
+    """How many documents ``iter_documents`` will yield (for a progress bar), or None for stdin."""
+    total = 0
+    for raw in paths:
+        if raw == "-":
+            return None
+        path = Path(raw)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(TEXT_SUFFIXES)) \
+            if path.is_dir() else [path]
+        for f in files:
+            if not f.exists():
+                continue
+            if f.name.lower().endswith((".jsonl", ".jsonl.gz")):
+                opener = gzip.open if f.suffix.lower() == ".gz" else open
+                try:
+                    with opener(f, "rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    continue
+            else:
+                total += 1
+    return total

@@ -138,3 +138,12 @@ def test_eval_cli_usage_errors(tiny_model, tmp_path):
     bad.write_text("[1, 2]")
     result = runner.invoke(app, ["eval", "--model", str(tiny_model), "--gold", str(GOLD), "--compare", str(bad)])
     assert result.exit_code == 1 and "expected the JSON of `framing eval --json`" in result.stderr
+
+
+def test_compare_needs_the_same_sentences(tiny_model, tmp_path):
+    old = tmp_path / "old.json"
+    base = ["eval", "--model", str(tiny_model), "--gold", str(GOLD), "--bootstrap", "0"]
+    assert runner.invoke(app, base + ["--split", "dev", "--json", str(old)]).exit_code == 0
+    result = runner.invoke(app, base + ["--split", "test", "--compare", str(old)])
+    assert result.exit_code == 1
+    assert "its predictions are for other sentences (0 of 10 ids match)" in result.stderr

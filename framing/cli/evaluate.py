@@ -84,6 +84,11 @@ def evaluate(
         rows = comparison(previous, metrics)
         p_values = {}
         if "predictions" in previous:
+            old_ids, new_ids = set(previous["predictions"]["ids"]), set(metrics["predictions"]["ids"])
+            if old_ids != new_ids:
+                raise FramingError(
+                    f"{compare}: its predictions are for other sentences ({len(old_ids & new_ids)} of {len(new_ids)} "
+                    f"ids match); compare runs on the same gold files and split")
             p_values = paired_p_values(arrays_from_json(metrics["predictions"]), arrays_from_json(previous["predictions"]),
                                        len(analyzer.config.sentiments), rounds=bootstrap or 1000, seed=seed)
             metrics.update({f"compare.{k}": v for k, v in p_values.items()})

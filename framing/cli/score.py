@@ -46,7 +46,7 @@ def score(
 ) -> None:
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.pipeline import FramingAnalyzer
-    from framing.reader import iter_documents
+    from framing.reader import count_documents, iter_documents
     from framing.scoring import JsonlWriter, completed_documents, csv_text, json_text
 
     if resume and (format != OutputFormat.jsonl or out is None):
@@ -64,7 +64,8 @@ def score(
             handle = sys.stdout
         try:
             run = _run_with_progress(analyzer, records, JsonlWriter(handle), skip_bad, done_ids,
-                                     err if progress and out is not None else None)
+                                     err if progress and out is not None else None,
+                                     count_documents(paths) if progress and out is not None else None)
         finally:
             if out is not None:
                 handle.close()
@@ -110,24 +111,25 @@ def _tables(analyzer, doc, roll_up):
     return document_tables(doc, doc.summary(analyzer.registry, roll_up))
 
 
-def _run_with_progress(analyzer, records, write, skip_bad, done_ids, err):
-    """Score the stream; with ``err``, draw a progress bar (documents, sentences/s) there."""
+def _run_with_progress(analyzer, records, write, skip_bad, done_ids, err, total=None):
+    """Score the stream; with ``err``, draw a progress bar (documents, sentences/s, time left) there."""
     import time
 
     from framing.scoring import score_stream
 
     if err is None:
         return score_stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("[bold]scoring"), BarColumn(), TextColumn("{task.fields[docs]} docs"),
-                  TextColumn("{task.fields[rate]:.0f} sentences/s"), TimeElapsedColumn(),
+    with Progress(TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("docs"),
+                  TextColumn("{task.fields[rate]:.0f} sentences/s"), TimeRemainingColumn(),
                   console=err, transient=True) as bar:
-        task = bar.add_task("score", total=None, docs=0, rate=0.0)
+        skipped = len(done_ids or ())
+        task = bar.add_task("score", total=total, completed=skipped, rate=0.0)
         started = time.perf_counter()
 
         def tick(docs, sentences):
-            bar.update(task, docs=docs, rate=sentences / max(1e-9, time.perf_counter() - started))
+            bar.update(task, completed=skipped + docs, rate=sentences / max(1e-9, time.perf_counter() - started))
 
         return score_stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids, progress=tick)
 
