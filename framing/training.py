@@ -73,7 +73,7 @@ def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = No
     from framing.card import model_card
     from framing.evaluation import evaluate, predict_examples, tune_thresholds
     from framing.model import make_batch
-    from framing.persistence import build_net, file_sha256, load_encoder, save_model, trainable_state
+    from framing.persistence import build_net, load_encoder, save_model, trainable_state
     from framing.pipeline import FramingAnalyzer
 
     config.validate()

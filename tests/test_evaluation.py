@@ -1,7 +1,6 @@
 """Metrics, baselines, bootstrap, calibration, slices, errors and the gate, on small fixtures."""
 
 import json
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -12,7 +11,7 @@ from framing.actors import ActorRegistry
 from framing.cli import app
 from framing.config import ModelConfig
 from framing.data import read_examples
-from framing.evaluation import evaluate, predict_examples, sentence_arrays, tune_thresholds
+from framing.evaluation import evaluate, tune_thresholds
 from framing.gate import check_drops, check_minimums, comparison, load_thresholds
 from tests.conftest import DATA
 

@@ -5,7 +5,6 @@ Slow (minutes on 2 CPU cores): it scores the gold test split with the real encod
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner

@@ -1,4 +1,3 @@
-import pytest
 
 from framing.pipeline import ScoredDocument
 

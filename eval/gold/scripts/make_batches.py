@@ -42,7 +42,6 @@ def main(work: Path, n_batches: int) -> None:
         out = work / f"batch_{i + 1:02d}.jsonl"
         with out.open("w", encoding="utf-8") as f:
             for r in batch + [dict(r, second=True) for r in second]:
-                previous = None
                 item = {"id": r["id"], "doc_id": r["doc_id"], "source": r["source"], "text": r["text"]}
                 if r.get("newsmtsc_targets"):
                     item["given_targets"] = r["newsmtsc_targets"]
