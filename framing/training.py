@@ -35,10 +35,14 @@ def _norm(text: str) -> str:
 
 def load_training_data(config: TrainConfig, rng: random.Random):
     """Gold train and dev rows plus NewsMTSC rows, with dev/test sentences kept out of training."""
-    train = [ex for ex in read_examples(config.train, splits=("train",)) if ex.split == "train"]
-    dev_all = read_examples(config.dev, splits=("dev",))
-    dev = [ex for ex in dev_all if ex.split == "dev" or ex.split is None]
-    held_out = {_norm(ex.text) for ex in read_examples(config.train + config.dev) if ex.split in ("dev", "test")}
+    # One read of every file (train and dev are often the same gold file), all problems at once.
+    paths = list(dict.fromkeys(map(str, config.train + config.dev)))
+    rows_of: dict[str, list[Example]] = {p: [] for p in paths}
+    for ex in read_examples(paths):
+        rows_of[ex.location.rsplit(":", 1)[0]].append(ex)
+    train = [ex for p in dict.fromkeys(map(str, config.train)) for ex in rows_of[p] if ex.split == "train"]
+    dev = [ex for p in dict.fromkeys(map(str, config.dev)) for ex in rows_of[p] if ex.split in ("dev", None)]
+    held_out = {_norm(ex.text) for rows in rows_of.values() for ex in rows if ex.split in ("dev", "test")}
     held_out |= {_norm(ex.text) for ex in dev}
     news = []
     if config.newsmtsc:
