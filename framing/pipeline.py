@@ -10,11 +10,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.actors import ActorRegistry
-from framing.segment import split_sentences
+from framing.segment import Sentence, split_sentences
 
 TOKENS_PER_BATCH = 4096  # padded tokens per forward pass; bounds memory on long inputs
 
@@ -41,7 +41,11 @@ class ScoredSentence:
     actors: list[ScoredMention] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies recursively and was a tenth of scoring time.
+        return {"doc_id": self.doc_id, "sentence_id": self.sentence_id, "start": self.start, "end": self.end,
+                "text": self.text, "frames": dict(self.frames), "labels": list(self.labels),
+                "actors": [{"actor": a.actor, "mention": a.mention, "start": a.start, "end": a.end,
+                            "sentiment": a.sentiment, "scores": dict(a.scores)} for a in self.actors]}
 
 
 @dataclass
@@ -115,26 +119,35 @@ class FramingAnalyzer:
         return docs[0] if single else docs
 
     def score_documents(self, documents: list[tuple[str, str]]) -> list[ScoredDocument]:
-        """Score ``(doc_id, text)`` pairs; sentences of all documents share batches."""
-        items = []  # (doc index, sentence, mentions)
-        for d, (_, text) in enumerate(documents):
-            for sentence in split_sentences(text):
-                items.append((d, sentence, self.registry.find(sentence.text)))
-        frame_probs, sentiment_probs = self.predict(
-            [s.text for _, s, _ in items], [[(m.start, m.end) for m in ms] for _, _, ms in items]
-        )
+        """Score ``(doc_id, text)`` pairs; sentences of all documents share batches.
+
+        Holds every sentence in memory; :func:`framing.scoring.score_stream` scores
+        documents of any length in bounded memory.
+        """
         out = [ScoredDocument(doc_id, []) for doc_id, _ in documents]
-        thresholds = self.config.thresholds
-        for (d, sentence, mentions), fp, sp in zip(items, frame_probs, sentiment_probs):
+        items = [(d, k, sentence) for d, (_, text) in enumerate(documents)
+                 for k, sentence in enumerate(split_sentences(text))]
+        for (d, _, _), scored in zip(items, self.score_sentences([(documents[d][0], k, s) for d, k, s in items])):
+            out[d].sentences.append(scored)
+        return out
+
+    def score_sentences(self, items: list[tuple[str, int, Sentence]]) -> list[ScoredSentence]:
+        """Score ``(doc_id, sentence_id, sentence)`` triples, sentences from :mod:`framing.segment`;
+        mention offsets in the result index the document, as the sentence's own do."""
+        mentions = [self.registry.find(sentence.text) for _, _, sentence in items]
+        frame_probs, sentiment_probs = self.predict(
+            [sentence.text for _, _, sentence in items], [[(m.start, m.end) for m in ms] for ms in mentions]
+        )
+        thresholds, out = self.config.thresholds, []
+        for (doc_id, sentence_id, sentence), found, fp, sp in zip(items, mentions, frame_probs, sentiment_probs):
             frames = {f: round(float(p), 4) for f, p in zip(self.config.frames, fp)}
             scored = []
-            for m, probs in zip(mentions, sp):
+            for m, probs in zip(found, sp):
                 scores = {label: round(float(p), 4) for label, p in zip(self.config.sentiments, probs)}
                 scored.append(ScoredMention(m.actor, m.mention, sentence.start + m.start, sentence.start + m.end,
                                             max(scores, key=scores.get), scores))
-            doc = out[d]
-            doc.sentences.append(ScoredSentence(
-                doc_id=doc.doc_id, sentence_id=len(doc.sentences), start=sentence.start, end=sentence.end,
+            out.append(ScoredSentence(
+                doc_id=doc_id, sentence_id=sentence_id, start=sentence.start, end=sentence.end,
                 text=sentence.text, frames=frames, labels=[f for f, p in frames.items() if p >= thresholds[f]],
                 actors=scored,
             ))

@@ -1,7 +1,7 @@
 """Score many documents into JSONL, JSON or CSV: the library side of ``framing score``.
 
-JSONL (one object a sentence) is written document by document and flushed, so a
-corpus run can be killed and resumed: :func:`completed_documents` reads what an earlier
+JSONL (one object a sentence) is written document by document (long documents slice by
+slice) and flushed, so a corpus run can be killed and resumed: :func:`completed_documents` reads what an earlier
 run finished (each line carries ``doc_sentences``, the number of sentences its document
 has, so a document cut off mid-write is detected and rewritten) and trims the rest.
 """
@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from framing.reader import BadRecord, Document
+from framing.segment import iter_sentences, split_sentences
 
-DOCS_PER_CHUNK = 32  # documents scored together, so short documents share batches
+SENTENCES_PER_SLICE = 512  # sentences scored together (across short documents); bounds memory on long ones
+HOLD_SPLIT_CHARS = 1_000_000  # a longer document is segmented twice (count, then score) rather than held split
 
 
 @dataclass
@@ -31,26 +33,47 @@ class ScoreRun:
     seconds: float = 0.0
 
 
+@dataclass
+class DocumentPart:
+    """Consecutive scored sentences of one document: a whole short document, or a slice of
+    a long one. ``doc_sentences`` counts the whole document's sentences."""
+
+    doc_id: str
+    doc_sentences: int
+    sentences: list
+    last: bool  # the document's final part
+
+
 def sentence_record(sentence, doc_sentences: int) -> dict:
     record = sentence.to_dict()
     record["doc_sentences"] = doc_sentences
     return record
 
 
-def jsonl_text(doc) -> str:
-    n = len(doc.sentences)
-    return "".join(json.dumps(sentence_record(s, n), ensure_ascii=False) + "\n" for s in doc.sentences)
+def jsonl_text(part: DocumentPart) -> str:
+    return "".join(json.dumps(sentence_record(s, part.doc_sentences), ensure_ascii=False) + "\n"
+                   for s in part.sentences)
 
 
-def csv_text(docs, frames: list[str]) -> str:
+CSV_COLUMNS = ["doc_id", "sentence_id", "start", "end", "text", "labels", "actors"]
+
+
+def csv_header(frames: list[str]) -> str:
+    return _csv_rows([[*CSV_COLUMNS[:5], *[f"p_{f}" for f in frames], *CSV_COLUMNS[5:]]])
+
+
+def csv_text(part: DocumentPart, frames: list[str]) -> str:
+    rows = []
+    for s in part.sentences:
+        actors = ";".join(f"{a.actor}|{a.mention}|{a.start}|{a.end}|{a.sentiment}" for a in s.actors)
+        rows.append([s.doc_id, s.sentence_id, s.start, s.end, s.text, *[s.frames[f] for f in frames],
+                     ";".join(s.labels), actors])
+    return _csv_rows(rows)
+
+
+def _csv_rows(rows) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["doc_id", "sentence_id", "start", "end", "text", *[f"p_{f}" for f in frames], "labels", "actors"])
-    for doc in docs:
-        for s in doc.sentences:
-            actors = ";".join(f"{a.actor}|{a.mention}|{a.start}|{a.end}|{a.sentiment}" for a in s.actors)
-            writer.writerow([s.doc_id, s.sentence_id, s.start, s.end, s.text, *[s.frames[f] for f in frames],
-                             ";".join(s.labels), actors])
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
 
 
@@ -91,30 +114,46 @@ def completed_documents(path: Path) -> set[str]:
 def score_stream(
     analyzer,
     records: Iterable[Document | BadRecord],
-    write: Callable[[object], None],
+    write: Callable[[DocumentPart], None],
     skip_bad: bool = False,
     skip_ids: set[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScoreRun:
-    """Score documents in order, calling ``write(doc)`` for each scored document.
+    """Score documents in order, calling ``write(part)`` with each :class:`DocumentPart`.
 
-    Bad files are recorded and skipped; a bad JSONL record stops the run unless
-    ``skip_bad``. Documents whose id is in ``skip_ids`` (a resumed run) are passed over.
+    Sentences are scored SENTENCES_PER_SLICE at a time, short documents sharing a slice
+    and long ones spread over several, so memory stays bounded however long a document
+    is. Bad files are recorded and skipped; a bad JSONL record stops the run (after the
+    documents before it are written) unless ``skip_bad``. Documents whose id is in
+    ``skip_ids`` (a resumed run) are passed over.
     """
     run = ScoreRun()
     started = time.perf_counter()
-    chunk: list[Document] = []
+    pending: list[tuple[str, int, int, object]] = []  # (doc_id, doc_sentences, sentence_id, sentence or None)
 
     def flush():
-        if not chunk:
-            return
-        for doc in analyzer.score_documents([(d.doc_id, d.text) for d in chunk]):
-            write(doc)
+        to_score = [(doc_id, k, sentence) for doc_id, _, k, sentence in pending if sentence is not None]
+        scored = iter(analyzer.score_sentences(to_score))
+        part = None
+        for doc_id, total, k, sentence in pending:
+            if part is None or part.doc_id != doc_id or k == 0:
+                if part is not None:
+                    emit(part)
+                part = DocumentPart(doc_id, total, [], last=False)
+            if sentence is not None:
+                part.sentences.append(next(scored))
+            part.last = k == total - 1 or total == 0
+        if part is not None:
+            emit(part)
+        pending.clear()
+
+    def emit(part):
+        write(part)
+        run.sentences += len(part.sentences)
+        if part.last:
             run.documents += 1
-            run.sentences += len(doc.sentences)
-        chunk.clear()
-        if progress:
-            progress(run.documents, run.sentences)
+            if progress:
+                progress(run.documents, run.sentences)
 
     for record in records:
         if isinstance(record, BadRecord):
@@ -127,22 +166,62 @@ def score_stream(
         if skip_ids and record.doc_id in skip_ids:
             run.skipped_resumed += 1
             continue
-        chunk.append(record)
-        if len(chunk) >= DOCS_PER_CHUNK:
-            flush()
-    if run.stopped_on is None:
-        flush()
+        total, sentences = _sentences(record.text)
+        # An empty document still gets its (empty) part, in its place.
+        for k, sentence in enumerate(sentences) if total else [(0, None)]:
+            pending.append((record.doc_id, total, k, sentence))
+            if len(pending) >= SENTENCES_PER_SLICE:
+                flush()
+    flush()
     run.seconds = time.perf_counter() - started
     return run
 
 
+def _sentences(text: str):
+    """``(count, sentences)``: held as a list for ordinary documents, re-segmented lazily
+    for very long ones (segmentation is cheap next to the model)."""
+    if len(text) <= HOLD_SPLIT_CHARS:
+        sentences = split_sentences(text)
+        return len(sentences), sentences
+    return sum(1 for _ in iter_sentences(text)), iter_sentences(text)
+
+
 class JsonlWriter:
-    """Appends each document's lines in one write and flushes: what was written survives a
+    """Appends each part's lines in one write and flushes: what was written survives a
     killed process (the OS holds it); a cut-off last document is detected on --resume."""
 
     def __init__(self, handle):
         self.handle = handle
 
-    def __call__(self, doc):
-        self.handle.write(jsonl_text(doc))
+    def __call__(self, part: DocumentPart):
+        self.handle.write(jsonl_text(part))
         self.handle.flush()
+
+
+class CsvWriter:
+    """One row a sentence, header first, written part by part."""
+
+    def __init__(self, handle, frames: list[str]):
+        self.handle, self.frames = handle, frames
+        handle.write(csv_header(frames))
+
+    def __call__(self, part: DocumentPart):
+        self.handle.write(csv_text(part, self.frames))
+
+
+class DocumentCollector:
+    """Reassembles parts into whole :class:`ScoredDocument` objects (tables, JSON)."""
+
+    def __init__(self):
+        self.documents: list = []
+        self._open = None
+
+    def __call__(self, part: DocumentPart):
+        from framing.pipeline import ScoredDocument
+
+        if self._open is None:
+            self._open = ScoredDocument(part.doc_id, [])
+        self._open.sentences.extend(part.sentences)
+        if part.last:
+            self.documents.append(self._open)
+            self._open = None

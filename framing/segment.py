@@ -20,7 +20,9 @@ longer than its token limit anyway.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Iterator
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st gen col lt sgt capt cmdr adm gov sen rep pres amb hon rev
@@ -41,6 +43,9 @@ _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _NEXT_WORD = re.compile(r"[\w’']+")
+_SPACE = re.compile(r"\s*")
+_LINE = re.compile(r"[^\r\n]+")
+WORD_LOOKBACK = 64  # chars searched back for the word before a dot; abbreviations are shorter
 
 DEFAULT_MAX_CHARS = 2000
 
@@ -55,28 +60,34 @@ class Sentence:
     paragraph: int
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """Balanced double-quote spans (start, end exclusive) within one block."""
-    spans = []
-    opened = None
-    for i, ch in enumerate(text):
-        if ch == "“":
-            opened = i
-        elif ch == "”" and opened is not None:
-            spans.append((opened, i + 1))
-            opened = None
-    straight = [i for i, ch in enumerate(text) if ch == '"']
-    spans.extend((straight[k], straight[k + 1] + 1) for k in range(0, len(straight) - 1, 2))
-    return spans
+class _QuoteSpans:
+    """Balanced double-quote spans within one block, answering "is this offset inside one?"
+    in O(log n), so a block with thousands of quotes stays linear to split."""
 
+    def __init__(self, text: str):
+        curly, opened = [], None
+        for m in re.finditer("[“”]", text):
+            if m.group(0) == "“":
+                opened = m.start()
+            elif opened is not None:
+                curly.append((opened, m.end()))
+                opened = None
+        straight = [m.start() for m in re.finditer('"', text)]
+        # Each list is sorted and non-overlapping on its own.
+        self.lists = [curly, [(straight[k], straight[k + 1] + 1) for k in range(0, len(straight) - 1, 2)]]
+        self.starts = [[a for a, _ in spans] for spans in self.lists]
 
-def _inside_quote(pos: int, spans: list[tuple[int, int]]) -> bool:
-    """True when the boundary after ``pos`` would fall strictly inside a quote span."""
-    return any(start < pos < end for start, end in spans)
+    def inside(self, pos: int) -> bool:
+        """True when a boundary at ``pos`` would fall strictly inside a quote span."""
+        for spans, starts in zip(self.lists, self.starts):
+            k = bisect_left(starts, pos) - 1  # the last span starting before pos
+            if k >= 0 and spans[k][1] > pos:
+                return True
+        return False
 
 
 def _is_abbreviation(block: str, dot: int, next_word: str) -> bool:
-    match = _WORD_BEFORE.search(block, 0, dot + 1)
+    match = _WORD_BEFORE.search(block, max(0, dot + 1 - WORD_LOOKBACK), dot + 1)
     if not match:
         return False
     word = match.group(1)
@@ -92,25 +103,25 @@ def _is_abbreviation(block: str, dot: int, next_word: str) -> bool:
 
 def _split_block(block: str, max_chars: int) -> list[tuple[int, int]]:
     """Sentence spans (relative to the block) inside one line or paragraph."""
-    spans = _quote_spans(block)
+    quotes = None  # built on first need: most blocks have no candidate boundary
     pieces = []
     start = 0
     for match in _TERMINAL.finditer(block):
         end = match.end()
-        rest = block[end:]
-        stripped = rest.lstrip()
-        if not stripped or len(stripped) == len(rest):
+        next_start = _SPACE.match(block, end).end()
+        if next_start == len(block) or next_start == end:
             continue  # end of block (handled below) or no whitespace after
-        if not _OPENER.match(stripped):
+        if not _OPENER.match(block, next_start):
             continue
-        if _inside_quote(end, spans):
+        quotes = quotes or _QuoteSpans(block)
+        if quotes.inside(end):
             continue
         if match.group(0)[0] == "." and len(match.group(0).rstrip("\"'”’)]")) == 1:
-            nxt = _NEXT_WORD.match(stripped)
+            nxt = _NEXT_WORD.match(block, next_start)
             if _is_abbreviation(block, match.start(), nxt.group(0) if nxt else ""):
                 continue
         pieces.append((start, end))
-        start = end + (len(rest) - len(stripped))
+        start = next_start
     pieces.append((start, len(block)))
     out = []
     for a, b in pieces:
@@ -149,24 +160,32 @@ def split_sentences(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> list[Sente
     >>> [s.text for s in split_sentences("Mr. Xi met the U.S. envoy. Talks went well.")]
     ['Mr. Xi met the U.S. envoy.', 'Talks went well.']
     """
-    sentences: list[Sentence] = []
-    paragraph_starts = [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
-    paragraph_ends = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)] + [len(text)]
-    for number, (p_start, p_end) in enumerate(zip(paragraph_starts, paragraph_ends)):
-        paragraph = text[p_start:p_end]
-        if is_hard_wrapped(paragraph):
-            # Same length, so offsets stay valid: line breaks become spaces.
-            blocks = [(0, paragraph.replace("\r", " ").replace("\n", " "))]
-        else:
-            blocks = [(m.start(), m.group(0)) for m in re.finditer(r"[^\r\n]+", paragraph)]
-        for b_start, block in blocks:
-            for a, b in _split_block(block, max_chars):
-                a, b = _strip(block, a, b)
-                if a < b:
-                    start = p_start + b_start + a
-                    end = p_start + b_start + b
-                    sentences.append(Sentence(start, end, text[start:end], number))
-    return sentences
+    return list(iter_sentences(text, max_chars))
+
+
+def iter_sentences(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Sentence]:
+    """:func:`split_sentences` one sentence at a time, for documents too long to hold split."""
+    p_start, number = 0, 0
+    for brk in _PARAGRAPH_BREAK.finditer(text):
+        yield from _paragraph_sentences(text, p_start, brk.start(), number, max_chars)
+        p_start, number = brk.end(), number + 1
+    yield from _paragraph_sentences(text, p_start, len(text), number, max_chars)
+
+
+def _paragraph_sentences(text: str, p_start: int, p_end: int, number: int, max_chars: int) -> Iterator[Sentence]:
+    paragraph = text[p_start:p_end]
+    if is_hard_wrapped(paragraph):
+        # Same length, so offsets stay valid: line breaks become spaces.
+        blocks = [(0, paragraph.replace("\r", " ").replace("\n", " "))]
+    else:
+        blocks = [(m.start(), m.group(0)) for m in _LINE.finditer(paragraph)]
+    for b_start, block in blocks:
+        for a, b in _split_block(block, max_chars):
+            a, b = _strip(block, a, b)
+            if a < b:
+                start = p_start + b_start + a
+                end = p_start + b_start + b
+                yield Sentence(start, end, text[start:end], number)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

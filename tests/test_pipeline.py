@@ -59,3 +59,10 @@ def test_summary(analyzer):
     assert summary["actors"]["Russia"]["mentions"] == 2 and "Vladimir Putin" not in summary["actors"]
     assert set(summary["frame_share"]) == set(analyzer.config.frames)
     assert -1.0 <= summary["actors"]["China"]["mean_sentiment"] <= 1.0
+
+
+def test_to_dict_matches_dataclass_fields(analyzer):
+    from dataclasses import asdict
+
+    doc = analyzer.score("Putin met Xi. Russia and China agreed.")
+    assert all(s.to_dict() == asdict(s) for s in doc.sentences)

@@ -106,3 +106,33 @@ def test_gzipped_jsonl_corpus(tiny_model, tmp_path):
         f.write(json.dumps({"id": "u1", "text": "Russia warned Ukraine."}) + "\n")
     result = score(tiny_model, path)
     assert result.exit_code == 0 and json.loads(result.stdout)["doc_id"] == "u1"
+
+
+@pytest.mark.slow
+def test_fifty_megabyte_article_in_bounded_memory(tiny_model, tmp_path):
+    """The seed article repeated to 50 MB: scored whole, slice by slice, in bounded memory."""
+    import resource
+    import subprocess
+    import sys
+
+    from framing.segment import split_sentences
+    from tests.conftest import SEED_ARTICLE
+
+    seed = SEED_ARTICLE.read_text(encoding="utf-8")
+    copies = 50 * 1024 * 1024 // len(seed.encode("utf-8")) + 1
+    article, out = tmp_path / "huge.txt", tmp_path / "huge.jsonl"
+    article.write_text("\n\n".join([seed] * copies), encoding="utf-8")
+    per_copy = len(split_sentences(seed))
+    subprocess.run([sys.executable, "-m", "framing", "score", str(article), "--model", str(tiny_model), "-f", "jsonl",
+                    "-o", str(out), "--no-progress"], check=True, capture_output=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    assert peak_mb < 1024, f"peak RSS {peak_mb:.0f} MB"
+    text = article.read_text(encoding="utf-8")
+    count = 0
+    with out.open(encoding="utf-8") as f:
+        for count, line in enumerate(f, 1):
+            if count % 997 == 1:  # a sample: offsets index the 50 MB text
+                record = json.loads(line)
+                assert text[record["start"] : record["end"]] == record["text"]
+                assert record["sentence_id"] == count - 1 and record["doc_sentences"] == per_copy * copies
+    assert count == per_copy * copies

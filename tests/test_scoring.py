@@ -9,7 +9,9 @@ import time
 
 import pytest
 
-from framing.scoring import completed_documents
+from framing import scoring
+from framing.reader import BadRecord, Document
+from framing.scoring import DocumentCollector, completed_documents, score_stream
 
 
 def corpus(path, n=300):
@@ -63,3 +65,36 @@ def test_kill_and_resume(tiny_model, tmp_path):
     assert 0 < out.stat().st_size < reference.stat().st_size  # killed part way
     subprocess.run(command + ["-o", str(out), "--resume"], check=True, capture_output=True)
     assert out.read_bytes() == reference.read_bytes()
+
+
+@pytest.mark.parametrize("per_slice", [1, 3, 7, 512])
+@pytest.mark.parametrize("hold_chars", [10, 1_000_000])
+def test_slicing_does_not_change_results(analyzer, monkeypatch, per_slice, hold_chars):
+    """Documents cut into slices (and long ones segmented lazily) score exactly as whole ones."""
+    texts = ["Russia warned Ukraine. China and the EU agreed. Putin spoke.", "", "Kyiv thanked Washington.",
+             "Beijing and Moscow met. " * 5]
+    expected = analyzer.score(texts, doc_ids=["a", "b", "c", "d"])
+    monkeypatch.setattr(scoring, "SENTENCES_PER_SLICE", per_slice)
+    monkeypatch.setattr(scoring, "HOLD_SPLIT_CHARS", hold_chars)
+    parts, collector = [], DocumentCollector()
+
+    def write(part):
+        parts.append(part)
+        collector(part)
+
+    run = score_stream(analyzer, [Document(d, t, d) for d, t in zip("abcd", texts)], write)
+    assert run.documents == 4 and run.sentences == sum(len(d.sentences) for d in expected)
+    assert [[s.to_dict() for s in d.sentences] for d in collector.documents] == \
+        [[s.to_dict() for s in d.sentences] for d in expected]
+    assert all(len(p.sentences) <= per_slice for p in parts)
+    assert [p.doc_id for p in parts if p.last] == ["a", "b", "c", "d"]
+    assert all(p.doc_sentences == len(next(d for d in expected if d.doc_id == p.doc_id).sentences) for p in parts)
+
+
+def test_bad_line_stops_after_writing_what_came_before(analyzer):
+    records = [Document("a", "Russia warned Ukraine.", "c.jsonl:1"), BadRecord("c.jsonl:2", "c.jsonl:2: bad"),
+               Document("c", "China agreed.", "c.jsonl:3")]
+    collector = DocumentCollector()
+    run = score_stream(analyzer, records, collector)
+    assert run.stopped_on == "c.jsonl:2: bad"
+    assert [d.doc_id for d in collector.documents] == ["a"]

@@ -47,7 +47,7 @@ def score(
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.pipeline import FramingAnalyzer
     from framing.reader import count_documents, iter_documents
-    from framing.scoring import JsonlWriter, completed_documents, csv_text, json_text
+    from framing.scoring import CsvWriter, DocumentCollector, JsonlWriter, completed_documents, json_text
 
     if resume and (format != OutputFormat.jsonl or out is None):
         fail("--resume needs --format jsonl and --out FILE", 2)
@@ -55,23 +55,35 @@ def score(
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
     err = console(stderr=True)
     done_ids = completed_documents(out) if resume else set()
+    bar = err if progress and format != OutputFormat.table and out is not None else None
 
-    scored = []
-    if format == OutputFormat.jsonl:
-        if out is not None:
-            handle = out.open("a" if resume else "w", encoding="utf-8")
+    if format in (OutputFormat.jsonl, OutputFormat.csv):
+        # Streamed: JSONL appends in place (resumable), CSV goes to a temporary file renamed at the end.
+        if out is None:
+            handle, tmp = sys.stdout, None
+        elif format == OutputFormat.jsonl:
+            handle, tmp = out.open("a" if resume else "w", encoding="utf-8"), None
         else:
-            handle = sys.stdout
+            handle, tmp = _temporary_beside(out)
         try:
-            run = _run_with_progress(analyzer, records, JsonlWriter(handle), skip_bad, done_ids,
-                                     err if progress and out is not None else None,
-                                     count_documents(paths) if progress and out is not None else None)
-        finally:
-            if out is not None:
+            writer = (JsonlWriter(handle) if format == OutputFormat.jsonl
+                      else CsvWriter(handle, analyzer.config.frames))
+            run = _run_with_progress(analyzer, records, writer, skip_bad, done_ids, bar,
+                                     count_documents(paths) if bar else None)
+        except BaseException:
+            if tmp is not None:
                 handle.close()
+                os.unlink(tmp)
+            raise
+        if out is not None:
+            handle.close()
+        if tmp is not None:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, out)
     else:
-        run = _run_with_progress(analyzer, records, scored.append, skip_bad, None,
-                                 err if progress and format != OutputFormat.table and out is not None else None)
+        collector = DocumentCollector()
+        run = _run_with_progress(analyzer, records, collector, skip_bad, None, bar)
+        scored = collector.documents
         if format == OutputFormat.table:
             from rich.console import Console
 
@@ -83,8 +95,7 @@ def score(
             if out is not None:
                 _atomic_write(out, target.export_text())
         else:
-            text = (json_text(scored, [d.summary(analyzer.registry, roll_up) for d in scored])
-                    if format == OutputFormat.json else csv_text(scored, analyzer.config.frames))
+            text = json_text(scored, [d.summary(analyzer.registry, roll_up) for d in scored])
             if out is None:
                 sys.stdout.write(text)
             else:
@@ -134,10 +145,16 @@ def _run_with_progress(analyzer, records, write, skip_bad, done_ids, err, total=
         return score_stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids, progress=tick)
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _temporary_beside(path: Path):
+    """An open text file next to ``path`` (same file system, so it can be renamed onto it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
+    return os.fdopen(fd, "w", encoding="utf-8", newline=""), tmp
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    handle, tmp = _temporary_beside(path)
+    with handle:
+        handle.write(text)
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
