@@ -7,15 +7,21 @@
   matching, then one fp32 forward pass per sentence for frames plus one per (sentence,
   actor) pair for sentiment, in batches in input order (unsorted), JSONL written.
 
-Both run on the same documents, after a warm-up, several times; figures are sentences a
-second (median, min, max) and the process's peak resident memory.
+Both run on the same documents, after a warm-up, several times, the repetitions
+interleaved (project fp32, baseline, project int8, then again) so that a machine growing
+busier or quieter mid-run affects every path alike. Figures are sentences a second
+(median, min, max) and, per path, the peak resident memory of a fresh process that loads
+the model and scores the corpus once (``python -m framing.benchmark``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -51,8 +57,6 @@ def _project_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int:
 
 
 def _baseline_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int:
-    import json
-
     import torch
 
     from framing.model import make_batch
@@ -87,10 +91,13 @@ def _baseline_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int
     return n
 
 
+RUNNERS = {"project": _project_run, "baseline": _baseline_run}
+
+
 def speed(model_dir=None, corpus: Path = DEFAULT_SAMPLE, precisions=("fp32", "int8"), repeats: int = 3,
           baseline: bool = True, threads: int | None = None, text_field: str = "text", id_field: str = "id",
-          progress=None) -> dict:
-    """Run the benchmark; returns figures (sentences/s per run, ratio, peak memory)."""
+          memory: bool = True, progress=None) -> dict:
+    """Run the benchmark; returns figures (sentences/s per run, ratio, peak memory per path)."""
     import torch
 
     from framing.pipeline import FramingAnalyzer
@@ -98,28 +105,74 @@ def speed(model_dir=None, corpus: Path = DEFAULT_SAMPLE, precisions=("fp32", "in
     if threads:
         torch.set_num_threads(threads)
     report = progress or (lambda message: None)
-    results = []
-    for precision in precisions:
-        analyzer = FramingAnalyzer.load(model_dir, precision=precision)
-        runs = [("project", _project_run)]
-        if baseline and precision == "fp32":
-            runs.append(("baseline", _baseline_run))
-        for name, fn in runs:
-            report(f"{name} {precision}: warm-up")
-            n = fn(analyzer, corpus, text_field, id_field)
-            rates = []
-            for k in range(repeats):
-                started = time.perf_counter()
-                n = fn(analyzer, corpus, text_field, id_field)
-                rates.append(n / (time.perf_counter() - started))
-                report(f"{name} {precision}: run {k + 1}/{repeats}: {rates[-1]:.0f} sentences/s")
-            results.append(SpeedResult(name, precision, n, rates))
-    out = {"corpus": str(corpus), "threads": torch.get_num_threads(), "repeats": repeats,
-           "runs": [{"name": r.name, "precision": r.precision, "sentences": r.sentences,
-                     "median": r.median, "min": min(r.rates), "max": max(r.rates)} for r in results],
-           "peak_rss_mb": peak_rss_mb()}
-    base = next((r for r in results if r.name == "baseline"), None)
+    analyzers = {p: FramingAnalyzer.load(model_dir, precision=p) for p in precisions}
+    paths = [("project", p) for p in precisions]
+    if baseline:
+        paths.insert(1, ("baseline", "fp32"))
+        analyzers.setdefault("fp32", FramingAnalyzer.load(model_dir, precision="fp32"))
+    results = {key: SpeedResult(key[0], key[1], 0, []) for key in paths}
+    for name, precision in paths:
+        report(f"{name} {precision}: warm-up")
+        RUNNERS[name](analyzers[precision], corpus, text_field, id_field)
+    for k in range(repeats):
+        for name, precision in paths:
+            started = time.perf_counter()
+            n = RUNNERS[name](analyzers[precision], corpus, text_field, id_field)
+            result = results[(name, precision)]
+            result.sentences = n
+            result.rates.append(n / (time.perf_counter() - started))
+            report(f"{name} {precision}: run {k + 1}/{repeats}: {result.rates[-1]:.0f} sentences/s")
+    runs = []
+    for (name, precision), r in results.items():
+        run = {"name": name, "precision": precision, "sentences": r.sentences,
+               "median": r.median, "min": min(r.rates), "max": max(r.rates), "rates": r.rates}
+        if memory:
+            report(f"{name} {precision}: peak memory in a fresh process")
+            run["peak_rss_mb"] = peak_memory_mb(name, precision, model_dir, corpus, threads, text_field, id_field)
+        runs.append(run)
+    base = results.get(("baseline", "fp32"))
     if base:
-        for r in out["runs"]:
-            r["ratio_to_baseline"] = r["median"] / base.median
-    return out
+        for run in runs:
+            run["ratio_to_baseline"] = run["median"] / base.median
+    return {"corpus": str(corpus), "threads": torch.get_num_threads(), "repeats": repeats, "runs": runs,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def peak_memory_mb(name: str, precision: str, model_dir, corpus: Path, threads, text_field: str, id_field: str) -> float:
+    """Peak resident memory of a fresh process that loads the model and scores ``corpus`` once."""
+    args = json.dumps([name, precision, str(model_dir) if model_dir else None, str(corpus), threads, text_field,
+                       id_field])
+    done = subprocess.run([sys.executable, "-m", "framing.benchmark", args], capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        raise RuntimeError(f"memory run {name} {precision} failed: {lines[-1] if lines else done.returncode}")
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def _own_peak_mb() -> float:
+    """This process's peak RSS. VmHWM where Linux has it: ru_maxrss survives exec, so a child
+    forked from a big benchmark process would report its parent's size."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mb()
+
+
+def _memory_child(args: str) -> None:
+    from framing.pipeline import FramingAnalyzer
+
+    name, precision, model_dir, corpus, threads, text_field, id_field = json.loads(args)
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    RUNNERS[name](FramingAnalyzer.load(model_dir, precision=precision), Path(corpus), text_field, id_field)
+    print(f"{_own_peak_mb():.1f}")
+
+
+if __name__ == "__main__":
+    _memory_child(sys.argv[1])

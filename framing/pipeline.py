@@ -16,7 +16,9 @@ from pathlib import Path
 from framing.actors import ActorRegistry
 from framing.segment import Sentence, split_sentences
 
-TOKENS_PER_BATCH = 4096  # padded tokens per forward pass; bounds memory on long inputs
+# Padded tokens per forward pass. Bounds memory on long inputs; on 2 CPU cores 2,048 ran
+# faster than 4,096 (cache-sized activations: int8 median 504 vs 437 sentences/s, eval/bench).
+TOKENS_PER_BATCH = 2048
 
 
 @dataclass
@@ -156,18 +158,19 @@ class FramingAnalyzer:
     def predict(self, texts: list[str], spans: list[list[tuple[int, int]]]):
         """Frame probabilities per text and sentiment probabilities per span, in input order.
 
-        Texts are sorted by length and packed into batches of about TOKENS_PER_BATCH
+        Texts are sorted by token count and packed into batches of about TOKENS_PER_BATCH
         padded tokens, so one long sentence does not pad a batch of short ones.
         """
         import torch
 
         from framing.model import make_batch
 
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        shapes = self._window_shapes(texts)
+        order = sorted(range(len(texts)), key=lambda i: shapes[i])
         frame_out: list = [None] * len(texts)
         sentiment_out: list = [None] * len(texts)
         with torch.inference_mode():
-            for chunk in self._chunks(order, texts):
+            for chunk in self._chunks(order, shapes):
                 batch = make_batch(self.tokenizer, [texts[i] for i in chunk], [spans[i] for i in chunk], self.config)
                 frame_logits, sentiment_logits = self.net(batch.to(self.device))
                 fp = torch.sigmoid(frame_logits).float().cpu().numpy()
@@ -180,16 +183,30 @@ class FramingAnalyzer:
                     k += n
         return frame_out, sentiment_out
 
-    def _chunks(self, order, texts):
-        # ~4 characters a token is enough to size batches; the tokenizer decides exactly.
-        chunk, longest = [], 0
+    def _window_shapes(self, texts: list[str]) -> list[tuple[int, int]]:
+        """``(windows, tokens in the longest window)`` per text, from one fast batch tokenization
+        (padding ran at 23 % of batch tokens when texts were sorted by characters instead)."""
+        if not texts:
+            return []
+        ids = self.tokenizer(texts, add_special_tokens=False, truncation=False, return_attention_mask=False,
+                             return_token_type_ids=False, verbose=False)["input_ids"]
+        room = self.config.max_length - 2  # [CLS] and [SEP]
+        step = room - self.config.stride
+        shapes = []
+        for tokens in ids:
+            n = len(tokens)
+            windows = 1 if n <= room else 1 + -(-(n - room) // step)
+            shapes.append((windows, min(n, room) + 2))
+        return shapes
+
+    def _chunks(self, order, shapes):
+        chunk, longest, windows = [], 0, 0
         for i in order:
-            est = min(len(texts[i]) // 4 + 2, self.config.max_length)
-            windows = max(1, len(texts[i]) // (4 * self.config.max_length) + 1)
-            if chunk and (max(longest, est) * (len(chunk) + windows) > TOKENS_PER_BATCH):
+            w, width = shapes[i]
+            if chunk and max(longest, width) * (windows + w) > TOKENS_PER_BATCH:
                 yield chunk
-                chunk, longest = [], 0
+                chunk, longest, windows = [], 0, 0
             chunk.append(i)
-            longest = max(longest, est)
+            longest, windows = max(longest, width), windows + w
         if chunk:
             yield chunk

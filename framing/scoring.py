@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from framing.reader import BadRecord, Document
 from framing.segment import iter_sentences, split_sentences
 
-SENTENCES_PER_SLICE = 512  # sentences scored together (across short documents); bounds memory on long ones
+SENTENCES_PER_SLICE = 2048  # sentences scored together, sorted by length; bounds memory on long documents
 HOLD_SPLIT_CHARS = 1_000_000  # a longer document is segmented twice (count, then score) rather than held split
 
 

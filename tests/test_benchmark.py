@@ -19,7 +19,7 @@ def test_speed_figures(tiny_model, tmp_path):
     assert names == [("project", "fp32"), ("baseline", "fp32"), ("project", "int8")]
     for r in figures["runs"]:
         assert r["sentences"] == 10 and r["min"] <= r["median"] <= r["max"] and r["ratio_to_baseline"] > 0
-    assert figures["peak_rss_mb"] > 0
+    assert figures["peak_rss_mb"] > 0 and all(r["peak_rss_mb"] > 50 for r in figures["runs"])
 
 
 def test_speed_cli(tiny_model, tmp_path):
