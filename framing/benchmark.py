@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from framing.errors import FramingError
+
 DEFAULT_SAMPLE = Path(__file__).resolve().parent.parent / "eval" / "bench" / "un-kremlin-sample.jsonl"
 BASELINE_BATCH = 32
 
@@ -53,6 +55,10 @@ def _project_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int:
 
     with tempfile.TemporaryDirectory() as tmp, open(os.path.join(tmp, "out.jsonl"), "w", encoding="utf-8") as f:
         run = score_stream(analyzer, iter_documents([str(corpus)], text_field, id_field), JsonlWriter(f))
+    if run.bad:
+        raise FramingError(f"{run.bad[0]} (the benchmark needs a clean corpus)")
+    if run.sentences == 0:
+        raise FramingError(f"{corpus}: expected documents with text to time, found no sentences; check --text-field")
     return run.sentences
 
 

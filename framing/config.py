@@ -66,7 +66,7 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "config") -> "ModelConfig":
-        return _build(cls, data, source).validate()
+        return _validated(_build(cls, data, source), source)
 
 
 @dataclass
@@ -116,7 +116,7 @@ class TrainConfig:
         model = ModelConfig.from_dict(data.pop("model", {}) or {}, f"{source} [model]")
         cfg = _build(cls, data, source)
         cfg.model = model
-        return cfg.validate()
+        return _validated(cfg, source)
 
     @classmethod
     def from_toml(cls, path: str | Path, overrides: dict | None = None) -> "TrainConfig":
@@ -131,12 +131,42 @@ class TrainConfig:
         return cls.from_dict(data, str(path))
 
 
+def _validated(cfg, source: str):
+    try:
+        return cfg.validate()
+    except FramingError as e:
+        raise FramingError(f"{source}: {e}") from None
+
+
 def _build(cls, data: dict, source: str):
     names = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(names))
     if unknown:
         raise FramingError(f"{source}: unknown keys {unknown}; known keys are {sorted(names)}")
+    for key, value in data.items():
+        expected = _expected_type(names[key])
+        if expected is not None and not _fits(value, expected):
+            raise FramingError(f"{source}: {key} must be {expected.__name__}, found {value!r}; fix the value")
     try:
         return cls(**data)
     except TypeError as e:
         raise FramingError(f"{source}: {e}") from None
+
+
+def _expected_type(f: dataclasses.Field):
+    """The type of a field's default: what a TOML or JSON value for it must be (None: not checked)."""
+    if f.default is not dataclasses.MISSING:
+        default = f.default
+    elif f.default_factory is not dataclasses.MISSING:
+        default = f.default_factory()
+    else:
+        return None
+    return type(default) if isinstance(default, (bool, int, float, str, list, dict)) else None
+
+
+def _fits(value, expected: type) -> bool:
+    if expected is bool or isinstance(value, bool):
+        return isinstance(value, bool) and expected is bool
+    if expected is float:
+        return isinstance(value, (int, float))
+    return isinstance(value, expected)

@@ -83,7 +83,7 @@ def _parse_gold(obj: dict, where: str, problems: list[str]) -> Example | None:
         problems.append(_problem(where, f"'actors' must be a list, found {type(actors).__name__}"))
         actors = []
     for k, a in enumerate(actors, 1):
-        label = f"actors[{k}]"
+        label = f"actor {k}"  # counted from 1, as a reader counts
         if not isinstance(a, dict):
             problems.append(_problem(where, f"{label} must be an object"))
             continue
@@ -97,7 +97,8 @@ def _parse_gold(obj: dict, where: str, problems: list[str]) -> Example | None:
             continue
         if text[start:end] != mention:
             problems.append(
-                _problem(where, f"{label} text[{start}:{end}] is {text[start:end]!r}, not the mention {mention!r}")
+                _problem(where, f"{label} text[{start}:{end}] is {text[start:end]!r}, not the mention {mention!r}; "
+                              "fix start/end (character offsets, end exclusive)")
             )
             continue
         sentiment = a.get("sentiment")
@@ -151,11 +152,13 @@ def read_examples(paths, splits: tuple[str, ...] | None = None) -> list[Example]
             problems.append(f"{path}: expected a JSONL file, found a directory")
             continue
         with handle:
+            rows = 0
             try:
                 for number, line in enumerate(handle, 1):
                     where = f"{path}:{number}"
                     if not line.strip():
                         continue
+                    rows += 1
                     try:
                         obj = json.loads(line)
                     except json.JSONDecodeError as e:
@@ -170,6 +173,9 @@ def read_examples(paths, splits: tuple[str, ...] | None = None) -> list[Example]
                         examples.append(example)
             except UnicodeDecodeError as e:
                 problems.append(f"{path}: expected UTF-8 text, found undecodable bytes ({e.reason}); re-save it as UTF-8")
+                continue
+            if rows == 0:
+                problems.append(f"{path}: expected JSONL rows (one JSON object a line), found an empty file")
     if problems:
         raise DataError(problems)
     return examples

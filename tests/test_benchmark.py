@@ -27,3 +27,12 @@ def test_speed_cli(tiny_model, tmp_path):
                                       str(small_corpus(tmp_path)), "--repeats", "1", "--precision", "fp32"])
     assert result.exit_code == 0, result.stderr
     assert "median" in result.stdout and "baseline" in result.stdout
+
+
+def test_speed_refuses_a_corpus_without_text(tiny_model, tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "1", "body": "Russia warned Kyiv."}\n')
+    result = CliRunner().invoke(app, ["benchmark", "speed", "--model", str(tiny_model), "--corpus", str(corpus),
+                                      "--repeats", "1", "--no-memory"])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"error: {corpus}:1: expected a string field 'text'")

@@ -149,11 +149,28 @@ def test_train_cli(train_toml, tmp_path):
     assert (out / "weights.safetensors").exists() and f"wrote {out}" in result.stdout
 
 
-def test_train_cli_bad_config(tmp_path):
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("epochs = 0\n", "epochs and batch_size must be at least 1"),
+        ('epochs = "many"\n', "epochs must be int, found 'many'"),
+        ("frame_pos_weight = 1\n", "frame_pos_weight must be bool, found 1"),
+        ('[model]\nlora_rank = "x"\n', "[model]: lora_rank must be int, found 'x'"),
+        ("epochz = 3\n", "unknown keys ['epochz']"),
+    ],
+)
+def test_train_cli_bad_config(tmp_path, toml, message):
     cfg = tmp_path / "t.toml"
-    cfg.write_text("epochs = 0\n")
+    cfg.write_text(toml)
     result = run("train", "--config", cfg)
-    assert result.exit_code == 1 and "epochs and batch_size must be at least 1" in result.stderr
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: {cfg}") and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_score_to_unwritable_out(tiny_model, tmp_path):
+    result = run("score", SEED_ARTICLE, "--model", tiny_model, "-f", "jsonl", "--out", tmp_path)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"error: {tmp_path}: expected a writable file path for --out, found a directory")
 
 
 def test_score_table_to_file(tiny_model, tmp_path):

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,35 @@ def test_committed_gold_is_valid():
 
     gold = Path(__file__).resolve().parent.parent / "eval" / "gold" / "gold.jsonl"
     assert check([gold]) == []
+
+
+BAD_GOLD = Path(__file__).parent / "data" / "bad" / "gold"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("malformed_json.jsonl", [":2: not valid JSON"]),
+        ("missing_keys.jsonl", [":2: expected a non-empty string in 'text'"]),
+        ("unknown_frame.jsonl", [":2: unknown frame 'hope'"]),
+        ("unknown_sentiment.jsonl", [":2: actor 1 sentiment must be one of"]),
+        ("offset_mismatch.jsonl", [":2: actor 1 text[1:7] is 'oscow ', not the mention 'Moscow'; fix start/end"]),
+        ("duplicate_ids.jsonl", [":2: duplicate id 'a1'"]),
+        ("several_problems.jsonl", [":1: unknown frame", ":2: not valid JSON", ":3: split must be one of"]),
+        ("empty.jsonl", [": expected JSONL rows (one JSON object a line), found an empty file"]),
+    ],
+)
+def test_bad_gold_battery(name, expected):
+    """`framing data check` on each file of tests/data/bad/gold: every problem, file:line, exit 1."""
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    path = BAD_GOLD / name
+    result = CliRunner().invoke(app, ["data", "check", str(path)])
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(expected) + 1 and "Traceback" not in result.stderr
+    for line, fragment in zip(lines, expected):
+        assert line.startswith(f"{path}:") and fragment in line, line
+    assert lines[-1].startswith(f"{len(expected)} problem")

@@ -146,3 +146,10 @@ def test_compare_needs_the_same_sentences(tiny_model, tmp_path):
     result = runner.invoke(app, base + ["--split", "test", "--compare", str(old)])
     assert result.exit_code == 1
     assert "its predictions are for other sentences (0 of 10 ids match)" in result.stderr
+
+
+def test_empty_split_is_an_error(tiny_model):
+    gold = DATA / "bad" / "gold" / "no_test_split.jsonl"
+    result = runner.invoke(app, ["eval", "--model", str(tiny_model), "--gold", str(gold), "--split", "test"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: no gold sentences to evaluate")

@@ -5,6 +5,7 @@ import pytest
 from framing.config import TrainConfig
 from framing.errors import FramingError
 from framing.training import train
+from tests.conftest import DATA
 
 
 def test_model_directory_is_self_describing(tiny_model):
@@ -50,8 +51,7 @@ def test_progress_events(train_toml, tmp_path):
 
 def test_no_dev_rows_is_an_error(train_toml, tmp_path):
     cfg = TrainConfig.from_toml(train_toml(tmp_path / "x"))
-    cfg.dev = [str(tmp_path / "empty.jsonl")]
-    (tmp_path / "empty.jsonl").write_text("")
+    cfg.dev = [str(DATA / "bad" / "gold" / "no_test_split.jsonl")]  # train rows only
     with pytest.raises(FramingError, match="no rows with split 'dev'"):
         train(cfg)
     assert not (tmp_path / "x").exists()  # nothing half-written

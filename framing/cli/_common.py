@@ -37,6 +37,9 @@ def user_errors(fn):
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0)
+        except OSError as e:  # an unwritable --out, a full disk: the file and the reason, no traceback
+            where = f"{e.filename}: " if e.filename else ""
+            fail(f"{where}{e.strerror or e}; check the path, its permissions and free space")
 
     return wrapper
 

@@ -22,7 +22,8 @@ def check(paths: Annotated[list[Path], typer.Argument(help="Gold JSONL files.")]
     for problem in problems:
         typer.echo(problem, err=True)
     if problems:
-        typer.echo(f"{len(problems)} problems", err=True)
+        typer.echo(f"{len(problems)} problem{'s' * (len(problems) != 1)}: fix the lines named above and run "
+                   "`framing data check` again", err=True)
         raise typer.Exit(1)
     typer.echo(f"ok: {', '.join(map(str, paths))}")
 

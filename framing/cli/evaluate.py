@@ -52,6 +52,10 @@ def evaluate(
     minimum = load_thresholds(fail_under) if fail_under else None
     previous = load_previous(compare) if compare else None
     examples = read_examples(gold, splits=(split,) if split else None)
+    if not examples:
+        where = f"split {split!r} of " if split else ""
+        raise FramingError(f"no gold sentences to evaluate in {where}{', '.join(map(str, gold))}; "
+                           "check the --gold files and --split")
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision)
     predictions = predict_examples(analyzer, examples)
     metrics = run_evaluation(analyzer, examples, predictions, bootstrap=bootstrap, seed=seed, slice_by=slice_by,

@@ -51,6 +51,8 @@ def score(
 
     if resume and (format != OutputFormat.jsonl or out is None):
         fail("--resume needs --format jsonl and --out FILE", 2)
+    if out is not None:
+        _check_writable(out)  # before scoring, not after an hour of it
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
     err = console(stderr=True)
@@ -143,6 +145,16 @@ def _run_with_progress(analyzer, records, write, skip_bad, done_ids, err, total=
             bar.update(task, completed=skipped + docs, rate=sentences / max(1e-9, time.perf_counter() - started))
 
         return score_stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids, progress=tick)
+
+
+def _check_writable(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        fail(f"{path}: cannot create its folder ({e.strerror}); choose another --out")
+    if path.is_dir() or not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        fail(f"{path}: expected a writable file path for --out, found " +
+             ("a directory" if path.is_dir() else "no write permission") + "; choose another --out")
 
 
 def _temporary_beside(path: Path):
