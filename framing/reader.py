@@ -127,8 +127,16 @@ def read_file(path: Path) -> Document:
 
 
 def read_jsonl(lines, origin: str, text_field: str, id_field: str) -> Iterator[Document | BadRecord]:
+    """Documents from JSONL lines (str, or bytes decoded line by line so that one binary
+    line is one bad record, not a lost file)."""
     for number, line in enumerate(lines, 1):
         where = f"{origin}:{number}"
+        if isinstance(line, bytes):
+            try:
+                line = decode(line, where)
+            except FramingError as e:
+                yield BadRecord(where, str(e))
+                continue
         if not line.strip():
             continue
         try:
@@ -184,10 +192,9 @@ def _one_file(path: Path, text_field: str, id_field: str):
         opener = gzip.open if path.suffix.lower() == ".gz" else open
         try:
             with opener(path, "rb") as f:
-                lines = (decode(line, str(path)) for line in f)
-                yield from read_jsonl(lines, str(path), text_field, id_field)
-        except FramingError as e:
-            yield BadRecord(str(path), str(e))
+                yield from read_jsonl(f, str(path), text_field, id_field)
+        except (OSError, EOFError) as e:  # a corrupt or truncated .gz
+            yield BadRecord(str(path), f"{path}: could not read it ({e}); check the file is whole")
         return
     try:
         yield read_file(path)

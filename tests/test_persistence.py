@@ -85,3 +85,16 @@ def test_int8(tiny_model):
     quantized = FramingAnalyzer.load(tiny_model, precision="int8")
     doc = quantized.score("Moscow warned Kyiv.")
     assert set(doc.sentences[0].frames) == {"solidarity", "caution", "rivalry", "dependency"}
+
+
+def test_int8_keeps_feed_forward_outputs_and_heads_fp32(tiny_model):
+    import torch
+
+    net = FramingAnalyzer.load(tiny_model, precision="int8").net
+    quantized = {name: "quantized" in type(m).__module__ for name, m in net.named_modules()
+                 if name.endswith(("dense", "query", "key", "value")) or (name.startswith(("frame_head", "sentiment_head"))
+                                                                          and isinstance(m, torch.nn.Linear))}
+    ffn_out = [n for n in quantized if n.endswith("output.dense") and "attention" not in n]
+    heads = [n for n in quantized if "head" in n]
+    assert ffn_out and heads and not any(quantized[n] for n in ffn_out + heads)
+    assert all(v for n, v in quantized.items() if n not in ffn_out + heads and "pooler" not in n)

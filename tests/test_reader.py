@@ -12,6 +12,7 @@ from tests.conftest import DATA
 runner = CliRunner()
 BAD = DATA / "bad"
 GOOD = DATA / "good"
+CORPORA_WITH_GOOD_LINES = {"corpus.jsonl", "binary_line.jsonl", "truncated.jsonl.gz"}
 
 
 def score(model, *paths, extra=()):
@@ -29,6 +30,8 @@ def score(model, *paths, extra=()):
         ("binary.txt", "found binary data"),
         ("corpus.jsonl", "corpus.jsonl:2: expected one JSON object a line"),
         ("no_text_field.jsonl", "no_text_field.jsonl:1: expected a string field 'text'"),
+        ("binary_line.jsonl", "binary_line.jsonl:2: expected text, found binary data"),
+        ("truncated.jsonl.gz", "truncated.jsonl.gz: could not read it (Compressed file ended"),
     ],
 )
 def test_bad_inputs_fail_cleanly(tiny_model, name, first_line):
@@ -37,7 +40,9 @@ def test_bad_inputs_fail_cleanly(tiny_model, name, first_line):
     first = result.stderr.splitlines()[0]
     assert str(BAD / name) in first and first_line in first, first
     assert "Traceback" not in result.stderr
-    if name != "corpus.jsonl":  # a corpus stops at its bad line, after the good ones before it
+    if name in CORPORA_WITH_GOOD_LINES:  # the good documents before the bad line are kept
+        assert result.stdout and all(json.loads(line)["doc_id"] for line in result.stdout.splitlines())
+    else:
         assert result.stdout == ""
 
 
