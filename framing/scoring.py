@@ -150,10 +150,9 @@ def score_stream(
     def emit(part):
         write(part)
         run.sentences += len(part.sentences)
-        if part.last:
-            run.documents += 1
-            if progress:
-                progress(run.documents, run.sentences)
+        run.documents += part.last
+        if progress:  # every part, so a long document's progress shows too
+            progress(run.documents, run.sentences)
 
     for record in records:
         if isinstance(record, BadRecord):

@@ -98,3 +98,21 @@ def test_bad_line_stops_after_writing_what_came_before(analyzer):
     run = score_stream(analyzer, records, collector)
     assert run.stopped_on == "c.jsonl:2: bad"
     assert [d.doc_id for d in collector.documents] == ["a"]
+
+
+@pytest.mark.slow
+def test_sigterm_leaves_no_partial_csv(tiny_model, tmp_path):
+    data = corpus(tmp_path / "c.jsonl", 3000)
+    out = tmp_path / "out.csv"
+    process = subprocess.Popen([sys.executable, "-m", "framing", "score", str(data), "--model", str(tiny_model),
+                                "-f", "csv", "-o", str(out), "--no-progress", "--threads", "1"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(p.name.startswith(".out.csv.") for p in tmp_path.iterdir()):
+        time.sleep(0.05)
+    time.sleep(0.5)  # let it score a little
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.startswith("error: interrupted") and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]  # no out.csv, no temporary file

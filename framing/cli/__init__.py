@@ -25,4 +25,11 @@ app.add_typer(benchmark.app, name="benchmark")
 
 
 def main() -> None:
+    import signal
+
+    def terminated(signum, frame):
+        # `kill` (SIGTERM) then ends like Ctrl-C: temporary files removed, one-line message.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminated)
     app()
