@@ -180,14 +180,21 @@ def iter_documents(paths: list[str], text_field: str = "text", id_field: str = "
             if not files:
                 yield BadRecord(raw, f"{raw}: directory has no {'/'.join(TEXT_SUFFIXES)} files to score")
             for f in files:
-                yield from _one_file(f, text_field, id_field)
+                yield from _one_file(f, text_field, id_field, _doc_id_in(path, f))
         elif path.exists():
             yield from _one_file(path, text_field, id_field)
         else:
             yield BadRecord(raw, f"{raw}: no such file or directory")
 
 
-def _one_file(path: Path, text_field: str, id_field: str):
+def _doc_id_in(folder: Path, path: Path) -> str:
+    """A file's document id within a scanned folder: its relative path without the suffix
+    ("2024/speech"), so same-named files in different subfolders stay distinct."""
+    relative = path.relative_to(folder)
+    return str(relative.parent / path.stem) if relative.parent != Path(".") else path.stem
+
+
+def _one_file(path: Path, text_field: str, id_field: str, doc_id: str | None = None):
     if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
         opener = gzip.open if path.suffix.lower() == ".gz" else open
         try:
@@ -197,7 +204,10 @@ def _one_file(path: Path, text_field: str, id_field: str):
             yield BadRecord(str(path), f"{path}: could not read it ({e}); check the file is whole")
         return
     try:
-        yield read_file(path)
+        document = read_file(path)
+        if doc_id is not None:
+            document.doc_id = doc_id
+        yield document
     except FramingError as e:
         yield BadRecord(str(path), str(e))
 

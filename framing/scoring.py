@@ -20,6 +20,7 @@ from framing.reader import BadRecord, Document
 from framing.segment import iter_sentences, split_sentences
 
 SENTENCES_PER_SLICE = 2048  # sentences scored together, sorted by length; bounds memory on long documents
+MAX_DUPLICATES_LISTED = 5  # duplicate document ids named in the warning
 HOLD_SPLIT_CHARS = 1_000_000  # a longer document is segmented twice (count, then score) rather than held split
 
 
@@ -31,6 +32,7 @@ class ScoreRun:
     bad: list[str] = field(default_factory=list)  # one message per bad file or record
     stopped_on: str | None = None  # set when a bad JSONL record stopped the run
     seconds: float = 0.0
+    duplicate_ids: list[str] = field(default_factory=list)  # ids seen more than once (first few)
 
 
 @dataclass
@@ -130,6 +132,7 @@ def score_stream(
     run = ScoreRun()
     started = time.perf_counter()
     pending: list[tuple[str, int, int, object]] = []  # (doc_id, doc_sentences, sentence_id, sentence or None)
+    seen_ids: set[str] = set()
 
     def flush():
         to_score = [(doc_id, k, sentence) for doc_id, _, k, sentence in pending if sentence is not None]
@@ -165,6 +168,11 @@ def score_stream(
         if skip_ids and record.doc_id in skip_ids:
             run.skipped_resumed += 1
             continue
+        if record.doc_id in seen_ids:
+            if len(run.duplicate_ids) < MAX_DUPLICATES_LISTED:
+                run.duplicate_ids.append(record.doc_id)
+        else:
+            seen_ids.add(record.doc_id)
         total, sentences = _sentences(record.text)
         # An empty document still gets its (empty) part, in its place.
         for k, sentence in enumerate(sentences) if total else [(0, None)]:

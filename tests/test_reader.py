@@ -141,3 +141,21 @@ def test_fifty_megabyte_article_in_bounded_memory(tiny_model, tmp_path):
                 assert text[record["start"] : record["end"]] == record["text"]
                 assert record["sentence_id"] == count - 1 and record["doc_sentences"] == per_copy * copies
     assert count == per_copy * copies
+
+
+def test_same_named_files_in_subfolders_get_distinct_ids(tiny_model, tmp_path):
+    for folder in ("2023", "2024"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "speech.txt").write_text("Russia warned Kyiv.")
+    (tmp_path / "top.txt").write_text("China agreed.")
+    result = score(tiny_model, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == ["2023/speech", "2024/speech", "top"]
+
+
+def test_duplicate_ids_are_warned_about(tiny_model, tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"id": "x", "text": t}) + "\n" for t in ("Russia warned.", "China agreed.")))
+    result = score(tiny_model, path)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("warning: document ids seen more than once: 'x'")

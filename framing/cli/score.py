@@ -103,6 +103,10 @@ def score(
             else:
                 _atomic_write(out, text)
 
+    if run.duplicate_ids:
+        typer.echo(f"warning: document ids seen more than once: {', '.join(map(repr, run.duplicate_ids))}; "
+                   "their records share a doc_id (and --resume treats them as one): give each document its own "
+                   "id (--id-field)", err=True)
     for message in run.bad:
         typer.echo(f"error: {message}" if message == run.stopped_on else f"skipped: {message}", err=True)
     if run.stopped_on:
