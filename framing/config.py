@@ -39,6 +39,10 @@ class ModelConfig:
     top_layers: int = 2  # layers unfrozen when finetune == "top_layers"
     head_dropout: float = 0.1
     sentence_in_sentiment: bool = True  # sentiment head sees the sentence vector too
+    # Encoder linear layers (name suffixes) that --precision int8 leaves in fp32: the
+    # feed-forward outputs of layers 0 and 2, whose activation outliers per-tensor int8
+    # clips. Chosen on dev (eval/EXPERIMENTS.md, "int8"); [] quantizes every layer.
+    int8_keep_fp32: list[str] = field(default_factory=lambda: ["layer.0.output.dense", "layer.2.output.dense"])
     format_version: int = FORMAT_VERSION
 
     def validate(self) -> "ModelConfig":

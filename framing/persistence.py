@@ -198,24 +198,21 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
         with warnings.catch_warnings():  # torch marks eager quantization deprecated; it still serves
             warnings.simplefilter("ignore")
             net.encoder = torch.ao.quantization.quantize_dynamic(
-                net.encoder, int8_linear_layers(net.encoder), dtype=torch.qint8)
+                net.encoder, int8_linear_layers(net.encoder, config.int8_keep_fp32), dtype=torch.qint8)
     elif precision != "fp32":
         raise FramingError(f"precision must be fp32 or int8, found {precision!r}")
     net.to(device)
     return net, tokenizer, config, meta
 
 
-def int8_linear_layers(encoder) -> set[str]:
-    """The encoder's linear layers that int8 quantizes: all but the feed-forward output
-    projections (BERT naming: ``layer.N.output.dense``), whose GELU inputs have outliers
-    that per-tensor activation scales clip. Keeping them fp32 won back dev frames macro F1
-    0.504 -> 0.537 (fp32 0.547) and dev sentiment 0.675 -> 0.703 (fp32 0.684); the heads
-    stay fp32 too (tiny, no speed to gain). eval/EXPERIMENTS.md has the figures."""
+def int8_linear_layers(encoder, keep_fp32: list[str]) -> set[str]:
+    """The encoder's linear layers that int8 quantizes: all but those whose names end with
+    one of ``keep_fp32`` (ModelConfig.int8_keep_fp32). The heads stay fp32 too: they are
+    tiny, so quantizing them saves no time and only costs accuracy."""
     import torch
 
     return {name for name, module in encoder.named_modules()
-            if isinstance(module, torch.nn.Linear)
-            and not (name.endswith("output.dense") and "attention" not in name)}
+            if isinstance(module, torch.nn.Linear) and not name.endswith(tuple(keep_fp32))}
 
 
 def record_scores(model_dir: str | Path, name: str, metrics: dict, note: str | None = None) -> None:

@@ -87,14 +87,15 @@ def test_int8(tiny_model):
     assert set(doc.sentences[0].frames) == {"solidarity", "caution", "rivalry", "dependency"}
 
 
-def test_int8_keeps_feed_forward_outputs_and_heads_fp32(tiny_model):
+def test_int8_keeps_configured_layers_and_heads_fp32(tiny_model):
     import torch
 
-    net = FramingAnalyzer.load(tiny_model, precision="int8").net
-    quantized = {name: "quantized" in type(m).__module__ for name, m in net.named_modules()
+    analyzer = FramingAnalyzer.load(tiny_model, precision="int8")
+    assert analyzer.config.int8_keep_fp32 == ["layer.0.output.dense", "layer.2.output.dense"]
+    quantized = {name: "quantized" in type(m).__module__ for name, m in analyzer.net.named_modules()
                  if name.endswith(("dense", "query", "key", "value")) or (name.startswith(("frame_head", "sentiment_head"))
                                                                           and isinstance(m, torch.nn.Linear))}
-    ffn_out = [n for n in quantized if n.endswith("output.dense") and "attention" not in n]
-    heads = [n for n in quantized if "head" in n]
-    assert ffn_out and heads and not any(quantized[n] for n in ffn_out + heads)
-    assert all(v for n, v in quantized.items() if n not in ffn_out + heads and "pooler" not in n)
+    kept = [n for n in quantized if n.endswith("layer.0.output.dense") or "head" in n]
+    assert len(kept) == 5 and not any(quantized[n] for n in kept)  # layer 0's FFN output and 4 head layers
+    assert quantized["encoder.encoder.layer.1.output.dense"]
+    assert all(v for n, v in quantized.items() if n not in kept and "pooler" not in n)

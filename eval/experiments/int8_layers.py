@@ -2,8 +2,9 @@
 
 Scores the gold dev split and NewsMTSC dev-rw with the committed model in fp32 and with
 dynamic int8 quantization of: every linear layer (heads included), the encoder's only,
-and the encoder's without the feed-forward output projections (what ``--precision int8``
-does). Dev only: the test split is scored once, for the chosen variant, with ``framing eval``.
+and the encoder's with some feed-forward output projections left in fp32 (the default,
+``ModelConfig.int8_keep_fp32``, keeps layers 0 and 2). Dev only: the test split is
+scored once, for the chosen variant, with ``framing eval``.
 
     python eval/experiments/int8_layers.py [MODEL_DIR]
 """
@@ -24,18 +25,28 @@ def variants(fp32_net):
 
     from framing.persistence import int8_linear_layers
 
-    def quantize(module, layers):
+    def quantize(keep=None, heads=False):
+        net = copy.deepcopy(fp32_net)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return torch.ao.quantization.quantize_dynamic(module, layers, dtype=torch.qint8)
+            if heads:
+                return torch.ao.quantization.quantize_dynamic(net, {torch.nn.Linear}, dtype=torch.qint8)
+            net.encoder = torch.ao.quantization.quantize_dynamic(
+                net.encoder, int8_linear_layers(net.encoder, keep or []), dtype=torch.qint8)
+        return net
 
-    whole = quantize(copy.deepcopy(fp32_net), {torch.nn.Linear})
-    encoder_only = copy.deepcopy(fp32_net)
-    encoder_only.encoder = quantize(encoder_only.encoder, {torch.nn.Linear})
-    chosen = copy.deepcopy(fp32_net)
-    chosen.encoder = quantize(chosen.encoder, int8_linear_layers(chosen.encoder))
-    return {"fp32": fp32_net, "int8: all linear layers": whole, "int8: encoder only": encoder_only,
-            "int8: encoder without FFN output (default)": chosen}
+    def ffn_out(*layers):
+        return [f"layer.{k}.output.dense" for k in layers]
+
+    yield "fp32", fp32_net
+    yield "int8: every linear layer, heads too", quantize(heads=True)
+    yield "int8: encoder only", quantize()
+    for k in range(6):
+        yield f"int8: encoder, layer {k} FFN output fp32", quantize(ffn_out(k))
+    yield "int8: encoder, FFN outputs of layers 0, 2 fp32 (default)", quantize(ffn_out(0, 2))
+    yield "int8: encoder, FFN outputs of layers 0, 2, 3 fp32", quantize(ffn_out(0, 2, 3))
+    yield "int8: encoder, FFN outputs of layers 0-3 fp32", quantize(ffn_out(0, 1, 2, 3))
+    yield "int8: encoder, all FFN outputs fp32", quantize(ffn_out(*range(6)))
 
 
 def main(model_dir: str | None = None) -> None:
@@ -52,7 +63,7 @@ def main(model_dir: str | None = None) -> None:
     table = Table(title="int8 variants on dev (macro F1)")
     for column in ("variant", "gold dev frames", "gold dev sentiment", "NewsMTSC dev-rw"):
         table.add_column(column, justify="left" if column == "variant" else "right")
-    for name, net in variants(analyzer.net).items():
+    for name, net in variants(analyzer.net):
         analyzer.net = net
         gold = evaluate(analyzer, dev, predict_examples(analyzer, dev), bootstrap=0)
         rw = evaluate(analyzer, dev_rw, predict_examples(analyzer, dev_rw), bootstrap=0)
