@@ -1,43 +1,75 @@
-"""Temperature scaling, tried and not adopted (eval/EXPERIMENTS.md): fit one temperature
-for sentiment and one for frames on gold dev by log loss (scikit-learn), then compare
-expected calibration error on gold dev (in sample) and NewsMTSC dev-rw (out of sample).
+"""Temperature scaling, tried and not adopted (eval/EXPERIMENTS.md).
 
-    python eval/experiments/temperature.py
+Fits one temperature for the sentiment head and one for the frame head on gold dev by
+log loss (scikit-learn), then compares expected calibration error before and after on
+gold dev (in sample) and NewsMTSC dev-rw (out of sample, sentiment only).
+
+    python eval/experiments/temperature.py [MODEL_DIR]
 """
+
+from __future__ import annotations
+
 import sys
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+import numpy as np
 
-import numpy as np  # noqa: E402
-from sklearn.metrics import log_loss  # noqa: E402
-from framing.pipeline import FramingAnalyzer  # noqa: E402
-from framing.data import read_examples  # noqa: E402
-from framing.evaluation import predict_examples  # noqa: E402
-from framing.calibration import reliability  # noqa: E402
-a = FramingAnalyzer.load()
-dev = read_examples([str(Path(__file__).resolve().parents[1] / "gold" / "gold.jsonl")], splits=("dev",))
-rw = read_examples([str(Path(__file__).resolve().parents[1] / "newsmtsc" / "dev-rw.jsonl")])
-S = a.config.sentiments
-def sent(exs):
-    p = predict_examples(a, exs)
-    probs = np.concatenate([x for x in p["sentiment_probs"] if len(x)])
-    y = np.array([S.index(m.sentiment) for ex in exs for m in ex.mentions])
-    return probs, y, p["frame_probs"]
-def scale(probs, T):
-    z = np.log(np.clip(probs, 1e-9, 1)) / T
-    z = np.exp(z - z.max(1, keepdims=True)); return z / z.sum(1, keepdims=True)
-pd, yd, fd = sent(dev); pr, yr, _ = sent(rw)
-grid = np.round(np.arange(0.5, 4.01, 0.05), 2)
-nll = [log_loss(yd, scale(pd, T), labels=[0,1,2]) for T in grid]
-T = grid[int(np.argmin(nll))]
-def ece(p, y): return reliability((p.argmax(1) == y).astype(int), p.max(1))[0]
-print("sentiment T", T, "dev ECE", round(ece(pd, yd), 3), "->", round(ece(scale(pd, T), yd), 3), "dev-rw ECE", round(ece(pr, yr), 3), "->", round(ece(scale(pr, T), yr), 3))
-F = a.config.frames
-yf = np.array([[f in ex.frames for f in F] for ex in dev if ex.frames is not None], dtype=int)
-fdl = np.array([fd[i] for i, ex in enumerate(dev) if ex.frames is not None])
-logit = np.log(np.clip(fdl, 1e-9, 1 - 1e-9) / np.clip(1 - fdl, 1e-9, 1))
-def fs(T): return 1 / (1 + np.exp(-logit / T))
-nll = [log_loss(yf.ravel(), fs(T).ravel()) for T in grid]
-T2 = grid[int(np.argmin(nll))]
-print("frames T", T2, "dev ECE", round(reliability(yf.ravel(), fdl.ravel())[0], 3), "->", round(reliability(yf.ravel(), fs(T2).ravel())[0], 3))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+TEMPERATURES = np.round(np.arange(0.5, 4.01, 0.05), 2)
+
+
+def softmax_at(probs: np.ndarray, temperature: float) -> np.ndarray:
+    logits = np.log(np.clip(probs, 1e-9, 1.0)) / temperature
+    scaled = np.exp(logits - logits.max(1, keepdims=True))
+    return scaled / scaled.sum(1, keepdims=True)
+
+
+def sigmoid_at(probs: np.ndarray, temperature: float) -> np.ndarray:
+    clipped = np.clip(probs, 1e-9, 1 - 1e-9)
+    return 1 / (1 + np.exp(-np.log(clipped / (1 - clipped)) / temperature))
+
+
+def best_temperature(loss) -> float:
+    return float(TEMPERATURES[int(np.argmin([loss(t) for t in TEMPERATURES]))])
+
+
+def main(model_dir: str | None = None) -> None:
+    from sklearn.metrics import log_loss
+
+    from framing.calibration import reliability
+    from framing.data import read_examples
+    from framing.evaluation import predict_examples
+    from framing.pipeline import FramingAnalyzer
+
+    analyzer = FramingAnalyzer.load(model_dir)
+    labels = analyzer.config.sentiments
+
+    def sentiment(examples):
+        probs = np.concatenate([p for p in predict_examples(analyzer, examples)["sentiment_probs"] if len(p)])
+        gold = np.array([labels.index(m.sentiment) for ex in examples for m in ex.mentions])
+        return probs, gold
+
+    def sentiment_ece(probs, gold):
+        return reliability((probs.argmax(1) == gold).astype(int), probs.max(1))[0]
+
+    dev = read_examples([ROOT / "eval" / "gold" / "gold.jsonl"], splits=("dev",))
+    dev_rw = read_examples([ROOT / "eval" / "newsmtsc" / "dev-rw.jsonl"])
+    dev_probs, dev_gold = sentiment(dev)
+    rw_probs, rw_gold = sentiment(dev_rw)
+    t = best_temperature(lambda t: log_loss(dev_gold, softmax_at(dev_probs, t), labels=range(len(labels))))
+    print(f"sentiment: T = {t}; ECE gold dev {sentiment_ece(dev_probs, dev_gold):.3f} -> "
+          f"{sentiment_ece(softmax_at(dev_probs, t), dev_gold):.3f}; NewsMTSC dev-rw "
+          f"{sentiment_ece(rw_probs, rw_gold):.3f} -> {sentiment_ece(softmax_at(rw_probs, t), rw_gold):.3f}")
+
+    labelled = [ex for ex in dev if ex.frames is not None]
+    frame_probs = predict_examples(analyzer, labelled)["frame_probs"]
+    frame_gold = np.array([[f in ex.frames for f in analyzer.config.frames] for ex in labelled], dtype=int)
+    t = best_temperature(lambda t: log_loss(frame_gold.ravel(), sigmoid_at(frame_probs, t).ravel()))
+    print(f"frames: T = {t}; ECE gold dev {reliability(frame_gold.ravel(), frame_probs.ravel())[0]:.3f} -> "
+          f"{reliability(frame_gold.ravel(), sigmoid_at(frame_probs, t).ravel())[0]:.3f}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:2])
