@@ -115,7 +115,8 @@ def speed(model_dir=None, corpus: Path = DEFAULT_SAMPLE, precisions=("fp32", "in
     paths = [("project", p) for p in precisions]
     if baseline:
         paths.insert(1, ("baseline", "fp32"))
-        analyzers.setdefault("fp32", FramingAnalyzer.load(model_dir, precision="fp32"))
+        if "fp32" not in analyzers:  # (setdefault would load a second fp32 model every time)
+            analyzers["fp32"] = FramingAnalyzer.load(model_dir, precision="fp32")
     results = {key: SpeedResult(key[0], key[1], 0, []) for key in paths}
     for name, precision in paths:
         report(f"{name} {precision}: warm-up")
@@ -155,7 +156,7 @@ def peak_memory_mb(name: str, precision: str, model_dir, corpus: Path, threads, 
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def _own_peak_mb() -> float:
+def own_peak_rss_mb() -> float:
     """This process's peak RSS. VmHWM where Linux has it: ru_maxrss survives exec, so a child
     forked from a big benchmark process would report its parent's size."""
     try:
@@ -177,7 +178,7 @@ def _memory_child(args: str) -> None:
 
         torch.set_num_threads(threads)
     RUNNERS[name](FramingAnalyzer.load(model_dir, precision=precision), Path(corpus), text_field, id_field)
-    print(f"{_own_peak_mb():.1f}")
+    print(f"{own_peak_rss_mb():.1f}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ has, so a document cut off mid-write is detected and rewritten) and trims the re
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import time
@@ -185,9 +186,6 @@ def score_stream(
     return run
 
 
-_MALLOC_TRIM = []  # glibc's malloc_trim once looked up; empty where there is none
-
-
 def release_freed_memory() -> None:
     """Hand memory freed by the last slice back to the OS (glibc keeps it otherwise).
 
@@ -196,16 +194,21 @@ def release_freed_memory() -> None:
     resident instead of 844-866 MB, at no time cost beyond noise; the peak, a transient
     inside a slice, stayed within run-to-run noise (827-954 MB either way).
     """
-    if not _MALLOC_TRIM:
-        import ctypes
-        import ctypes.util
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
-        try:
-            _MALLOC_TRIM.append(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim)
-        except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
-            _MALLOC_TRIM.append(None)
-    if _MALLOC_TRIM[0] is not None:
-        _MALLOC_TRIM[0](0)
+
+@functools.cache
+def _malloc_trim():
+    """glibc's malloc_trim, or None where the C library has none (macOS, musl)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _sentences(text: str):

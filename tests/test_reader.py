@@ -129,11 +129,11 @@ def test_fifty_megabyte_article_in_bounded_memory(tiny_model, tmp_path):
     per_copy = len(split_sentences(seed))
     # The child reports its own high-water mark (VmHWM): ru_maxrss of a child forked from
     # this big test process would start at the parent's size.
-    child = ("import sys\nfrom framing.cli import app\ntry:\n    app(sys.argv[1:])\nexcept SystemExit as e:\n"
-             "    assert not e.code, e.code\nprint(open('/proc/self/status').read())")
+    child = ("import sys\nfrom framing.benchmark import own_peak_rss_mb\nfrom framing.cli import app\ntry:\n"
+             "    app(sys.argv[1:])\nexcept SystemExit as e:\n    assert not e.code, e.code\nprint(own_peak_rss_mb())")
     done = subprocess.run([sys.executable, "-c", child, "score", str(article), "--model", str(tiny_model), "-f", "jsonl",
                            "-o", str(out), "--no-progress"], check=True, capture_output=True, text=True)
-    peak_mb = int(next(line for line in done.stdout.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
+    peak_mb = float(done.stdout.splitlines()[-1])
     assert peak_mb < 1024, f"peak RSS {peak_mb:.0f} MB"
     text = article.read_text(encoding="utf-8")
     count = 0

@@ -74,11 +74,11 @@ def score(
                                      count_documents(paths) if bar else None)
         except BaseException:
             if tmp is not None:
-                handle.close()
                 os.unlink(tmp)
             raise
-        if out is not None:
-            handle.close()
+        finally:
+            if out is not None:
+                handle.close()
         if tmp is not None:
             os.chmod(tmp, 0o644)
             os.replace(tmp, out)
