@@ -15,7 +15,7 @@ __all__ = ["FramingAnalyzer", "__version__"]
 def __getattr__(name):
     # Lazy: importing framing (and the CLI's --help) must not import torch.
     if name == "FramingAnalyzer":
-        from framing.pipeline import FramingAnalyzer
+        from framing.inference import FramingAnalyzer
 
         return FramingAnalyzer
     raise AttributeError(name)

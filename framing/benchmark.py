@@ -29,7 +29,7 @@ from pathlib import Path
 
 from framing.errors import FramingError
 
-DEFAULT_SAMPLE = Path(__file__).resolve().parent.parent / "eval" / "bench" / "un-kremlin-sample.jsonl"
+SAMPLE = "eval/bench/un-kremlin-sample.jsonl"  # in a checkout; an installed wheel needs --corpus
 BASELINE_BATCH = 32
 
 
@@ -50,8 +50,8 @@ def peak_rss_mb() -> float:
 
 
 def _project_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int:
-    from framing.reader import iter_documents
-    from framing.scoring import JsonlWriter, score_stream
+    from framing.text.reader import iter_documents
+    from framing.streaming import JsonlWriter, score_stream
 
     with tempfile.TemporaryDirectory() as tmp, open(os.path.join(tmp, "out.jsonl"), "w", encoding="utf-8") as f:
         run = score_stream(analyzer, iter_documents([str(corpus)], text_field, id_field), JsonlWriter(f))
@@ -65,9 +65,9 @@ def _project_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int:
 def _baseline_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int:
     import torch
 
-    from framing.model import make_batch
-    from framing.reader import Document, iter_documents
-    from framing.segment import split_sentences
+    from framing.model.network import make_batch
+    from framing.text.reader import Document, iter_documents
+    from framing.text.segment import split_sentences
 
     net, tok, cfg = analyzer.net, analyzer.tokenizer, analyzer.config
     n = 0
@@ -100,14 +100,19 @@ def _baseline_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int
 RUNNERS = {"project": _project_run, "baseline": _baseline_run}
 
 
-def speed(model_dir=None, corpus: Path = DEFAULT_SAMPLE, precisions=("fp32", "int8"), repeats: int = 3,
+def speed(model_dir=None, corpus: Path | None = None, precisions=("fp32", "int8"), repeats: int = 3,
           baseline: bool = True, threads: int | None = None, text_field: str = "text", id_field: str = "id",
           memory: bool = True, progress=None) -> dict:
     """Run the benchmark; returns figures (sentences/s per run, ratio, peak memory per path)."""
     import torch
 
-    from framing.pipeline import FramingAnalyzer
+    from framing import resources
+    from framing.inference import FramingAnalyzer
 
+    corpus = corpus or resources.project_file(SAMPLE)
+    if corpus is None:
+        raise FramingError(f"no --corpus given and no {SAMPLE} here (it comes with a checkout of framing); "
+                           "pass --corpus FILE.jsonl")
     if threads:
         torch.set_num_threads(threads)
     report = progress or (lambda message: None)
@@ -170,7 +175,7 @@ def own_peak_rss_mb() -> float:
 
 
 def _memory_child(args: str) -> None:
-    from framing.pipeline import FramingAnalyzer
+    from framing.inference import FramingAnalyzer
 
     name, precision, model_dir, corpus, threads, text_field, id_field = json.loads(args)
     if threads:

@@ -195,3 +195,18 @@ def comparison_table(rows, p_values: dict, old_name: str) -> Table:
         p = p_values.get(f"{key}_p_value")
         table.add_row(key, f"{a:.3f}", f"{b:.3f}", Text(f"{delta:+.3f}", style=style), f"{p:.3f}" if p is not None else "")
     return table
+
+
+def speed_table(figures: dict) -> Table:
+    """``framing benchmark speed``: sentences/s per path, ratio to the baseline, peak memory."""
+    table = Table(title=f"framing score speed on {figures['corpus']} ({figures['threads']} threads, "
+                        f"median of {figures['repeats']} after a warm-up)")
+    for col in ("path", "precision", "sentences", "median s/s", "min", "max", "x baseline", "peak MB"):
+        table.add_column(col, justify="left" if col in ("path", "precision") else "right")
+    for r in figures["runs"]:
+        table.add_row(r["name"], r["precision"], str(r["sentences"]), f"{r['median']:.0f}", f"{r['min']:.0f}",
+                      f"{r['max']:.0f}", f"{r['ratio_to_baseline']:.2f}" if "ratio_to_baseline" in r else "-",
+                      f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "-")
+    table.caption = ("peak MB: resident memory of a fresh process loading the model and scoring the corpus once; "
+                     f"this benchmark process (all models loaded): {figures['peak_rss_mb']:.0f} MB")
+    return table

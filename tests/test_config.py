@@ -1,6 +1,7 @@
 import pytest
 
-from framing.config import ModelConfig, TrainConfig
+from framing.model.config import ModelConfig
+from framing.training.config import TrainConfig
 from framing.errors import FramingError
 
 

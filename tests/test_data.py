@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from framing.data import check, read_examples, stats
+from framing.data.gold import check, read_examples, stats
 from framing.errors import DataError
 
 GOOD = {"id": "a1", "doc_id": "d1", "source": "s", "text": "Moscow warned Kyiv.", "frames": ["rivalry"],

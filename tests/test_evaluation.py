@@ -7,12 +7,12 @@ import pytest
 from sklearn.metrics import f1_score
 from typer.testing import CliRunner
 
-from framing.actors import ActorRegistry
+from framing.text.actors import ActorRegistry
 from framing.cli import app
-from framing.config import ModelConfig
-from framing.data import read_examples
-from framing.evaluation import evaluate, tune_thresholds
-from framing.gate import check_drops, check_minimums, comparison, load_thresholds
+from framing.model.config import ModelConfig
+from framing.data.gold import read_examples
+from framing.evaluation.metrics import evaluate, tune_thresholds
+from framing.evaluation.gate import check_drops, check_minimums, comparison, load_thresholds
 from tests.conftest import DATA
 
 GOLD = DATA / "tiny_gold.jsonl"
@@ -88,7 +88,7 @@ def test_thresholds_are_tuned_on_given_rows(examples):
 
 
 def test_baselines(examples):
-    from framing.baselines import fit_baselines
+    from framing.evaluation.baselines import fit_baselines
 
     train = [e for e in examples if e.split == "train"]
     fitted = fit_baselines(train, ActorRegistry.load())
@@ -136,7 +136,7 @@ def test_eval_cli_usage_errors(tiny_model, tmp_path):
     bad = tmp_path / "old.json"
     bad.write_text("[1, 2]")
     result = runner.invoke(app, ["eval", "--model", str(tiny_model), "--gold", str(GOLD), "--compare", str(bad)])
-    assert result.exit_code == 1 and "expected the JSON of `framing eval --json`" in result.stderr
+    assert result.exit_code == 1 and "pass an earlier `framing eval --json` output" in result.stderr
 
 
 def test_compare_needs_the_same_sentences(tiny_model, tmp_path):

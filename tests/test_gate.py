@@ -31,7 +31,7 @@ def test_degraded_model_is_rejected(tmp_path):
     import torch
     from safetensors.torch import load_file, save_file
 
-    from framing.persistence import file_sha256
+    from framing.model.persistence import file_sha256
 
     degraded = tmp_path / "degraded"
     shutil.copytree(DEFAULT, degraded)
@@ -63,8 +63,8 @@ def test_committed_model_card_and_size():
 def test_seed_article_reads_sensibly():
     """Against the seed article's gold labels (it is in the test split): most sentences
     share a frame with gold, and the beleaguered, dependent Russia reads negative."""
-    from framing.data import read_examples
-    from framing.pipeline import FramingAnalyzer
+    from framing.data.gold import read_examples
+    from framing.inference import FramingAnalyzer
 
     analyzer = FramingAnalyzer.load(DEFAULT)
     doc = analyzer.score((ROOT / "seeds" / "xi-putin-fine-line.txt").read_text(encoding="utf-8"))

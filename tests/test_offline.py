@@ -21,7 +21,7 @@ def no_network(monkeypatch):
 
 
 def test_tiny_model_offline(no_network, tiny_model):
-    from framing.pipeline import FramingAnalyzer
+    from framing.inference import FramingAnalyzer
 
     doc = FramingAnalyzer.load(tiny_model).score("Moscow warned Kyiv.")
     assert doc.sentences[0].actors
@@ -29,7 +29,7 @@ def test_tiny_model_offline(no_network, tiny_model):
 
 @pytest.mark.slow
 def test_default_model_offline(no_network):
-    from framing.pipeline import FramingAnalyzer
+    from framing.inference import FramingAnalyzer
 
     analyzer = FramingAnalyzer.load(ROOT / "models" / "default")
     doc = analyzer.score(SEED_ARTICLE.read_text(encoding="utf-8"))

@@ -4,8 +4,8 @@ import shutil
 import pytest
 
 from framing.errors import FramingError
-from framing.persistence import load_model
-from framing.pipeline import FramingAnalyzer
+from framing.model.persistence import load_model
+from framing.inference import FramingAnalyzer
 
 
 def copy_model(tiny_model, tmp_path):
@@ -75,7 +75,7 @@ def test_pickle_backbone_refused(tmp_path):
     backbone.mkdir()
     (backbone / "config.json").write_text("{}")
     (backbone / "pytorch_model.bin").write_bytes(b"x")
-    from framing.backbone import resolve_backbone
+    from framing.model.backbone import resolve_backbone
 
     with pytest.raises(FramingError, match="safetensors only"):
         resolve_backbone(str(backbone))

@@ -1,5 +1,5 @@
 
-from framing.pipeline import ScoredDocument
+from framing.inference import ScoredDocument
 
 
 def test_string_in_document_out(analyzer):
@@ -41,7 +41,7 @@ def test_long_sentence_every_mention_scored(analyzer):
 
 def test_window_prediction_matches_short_text(analyzer):
     """A mention in a sentence longer than the window is read from a window that holds it."""
-    from framing.model import make_batch
+    from framing.model.network import make_batch
 
     text = " ".join(["filler"] * 200 + ["Russia"] + ["filler"] * 200)
     start = text.index("Russia")

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from framing.cli import app
-from framing.reader import decode, html_to_text
+from framing.text.reader import decode, html_to_text
 from tests.conftest import DATA
 
 runner = CliRunner()
@@ -119,7 +119,7 @@ def test_fifty_megabyte_article_in_bounded_memory(tiny_model, tmp_path):
     import subprocess
     import sys
 
-    from framing.segment import split_sentences
+    from framing.text.segment import split_sentences
     from tests.conftest import SEED_ARTICLE
 
     seed = SEED_ARTICLE.read_text(encoding="utf-8")

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from framing import scoring
-from framing.reader import BadRecord, Document
-from framing.scoring import DocumentCollector, completed_documents, score_stream
+from framing import streaming as scoring
+from framing.text.reader import BadRecord, Document
+from framing.streaming import DocumentCollector, completed_documents, score_stream
 
 
 def corpus(path, n=300):

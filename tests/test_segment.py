@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.segment import split_sentences
+from framing.text.segment import split_sentences
 
 
 def texts(text):

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from framing.config import TrainConfig
+from framing.training.config import TrainConfig
 from framing.errors import FramingError
-from framing.training import train
+from framing.training.loop import train
 from tests.conftest import DATA
 
 
@@ -62,7 +62,7 @@ def test_interrupted_training_keeps_old_model(train_toml, tmp_path, monkeypatch)
     train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1)))
     before = (out / "weights.safetensors").read_bytes()
 
-    import framing.persistence as persistence
+    import framing.model.persistence as persistence
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 def variants(fp32_net):
     import torch
 
-    from framing.persistence import int8_linear_layers
+    from framing.model.persistence import int8_linear_layers
 
     def quantize(keep=None, heads=False):
         net = copy.deepcopy(fp32_net)
@@ -53,9 +53,9 @@ def main(model_dir: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from framing.data import read_examples
-    from framing.evaluation import evaluate, predict_examples
-    from framing.pipeline import FramingAnalyzer
+    from framing.data.gold import read_examples
+    from framing.evaluation.metrics import evaluate, predict_examples
+    from framing.inference import FramingAnalyzer
 
     analyzer = FramingAnalyzer.load(model_dir, precision="fp32")
     dev = read_examples([ROOT / "eval" / "gold" / "gold.jsonl"], splits=("dev",))

@@ -31,9 +31,9 @@ RUNS = {
 
 def score_row(name: str, model_dir: Path, seed, overrides: dict, seconds: float, best_epoch) -> dict:
     """Dev scores of a trained model: the gold dev split and NewsMTSC dev-rw."""
-    from framing.data import read_examples
-    from framing.evaluation import evaluate
-    from framing.pipeline import FramingAnalyzer
+    from framing.data.gold import read_examples
+    from framing.evaluation.metrics import evaluate
+    from framing.inference import FramingAnalyzer
 
     gold_dev = read_examples([ROOT / "eval/gold/gold.jsonl"], splits=("dev",))
     dev_rw = read_examples([ROOT / "eval/newsmtsc/dev-rw.jsonl"])
@@ -54,9 +54,9 @@ def score_row(name: str, model_dir: Path, seed, overrides: dict, seconds: float,
 
 
 def main(names: list[str]) -> None:
-    from framing.config import TrainConfig
-    from framing.persistence import read_meta
-    from framing.training import train
+    from framing.training.config import TrainConfig
+    from framing.model.persistence import read_meta
+    from framing.training.loop import train
 
     if names[:1] == ["--score"]:
         model_dir = Path(names[1])

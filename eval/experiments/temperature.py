@@ -38,10 +38,10 @@ def best_temperature(loss) -> float:
 def main(model_dir: str | None = None) -> None:
     from sklearn.metrics import log_loss
 
-    from framing.calibration import reliability
-    from framing.data import read_examples
-    from framing.evaluation import predict_examples
-    from framing.pipeline import FramingAnalyzer
+    from framing.evaluation.calibration import reliability
+    from framing.data.gold import read_examples
+    from framing.evaluation.metrics import predict_examples
+    from framing.inference import FramingAnalyzer
 
     analyzer = FramingAnalyzer.load(model_dir)
     labels = analyzer.config.sentiments

@@ -1,5 +1,5 @@
 """The ``framing`` command line. One module per command; each parses options and calls
-the library (framing.pipeline, framing.training, framing.evaluation, framing.data).
+the library (framing.inference, framing.training.loop, framing.evaluation.metrics, framing.data.gold).
 
 Heavy imports (torch, transformers) happen inside commands, so ``--help`` stays fast.
 """

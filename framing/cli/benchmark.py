@@ -28,24 +28,12 @@ def speed(
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON here.")] = None,
 ) -> None:
     """Score the same documents with the project's path and the baseline; print sentences/s."""
-    from rich.table import Table
-
-    from framing.benchmark import DEFAULT_SAMPLE
     from framing.benchmark import speed as run_speed
+    from framing.render import speed_table
 
     err = console(stderr=True)
-    figures = run_speed(model, corpus or DEFAULT_SAMPLE, tuple(precision), repeats, baseline, threads or None,
+    figures = run_speed(model, corpus, tuple(precision), repeats, baseline, threads or None,
                         text_field=text_field, memory=memory, progress=lambda m: err.print(m, style="dim"))
-    table = Table(title=f"framing score speed on {figures['corpus']} ({figures['threads']} threads, "
-                        f"median of {figures['repeats']} after a warm-up)")
-    for col in ("path", "precision", "sentences", "median s/s", "min", "max", "x baseline", "peak MB"):
-        table.add_column(col, justify="left" if col in ("path", "precision") else "right")
-    for r in figures["runs"]:
-        table.add_row(r["name"], r["precision"], str(r["sentences"]), f"{r['median']:.0f}", f"{r['min']:.0f}",
-                      f"{r['max']:.0f}", f"{r['ratio_to_baseline']:.2f}" if "ratio_to_baseline" in r else "-",
-                      f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "-")
-    table.caption = ("peak MB: resident memory of a fresh process loading the model and scoring the corpus once; "
-                     f"this benchmark process (all models loaded): {figures['peak_rss_mb']:.0f} MB")
-    console().print(table)
+    console().print(speed_table(figures))
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2) + "\n")

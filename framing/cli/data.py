@@ -16,7 +16,7 @@ app = typer.Typer(help="Check, count and compare gold data.", no_args_is_help=Tr
 @user_errors
 def check(paths: Annotated[list[Path], typer.Argument(help="Gold JSONL files.")]) -> None:
     """Schema, labels, offsets, duplicate ids and texts, documents split across splits."""
-    from framing.data import check as run_check
+    from framing.data.gold import check as run_check
 
     problems = run_check(paths)
     for problem in problems:
@@ -32,7 +32,7 @@ def check(paths: Annotated[list[Path], typer.Argument(help="Gold JSONL files.")]
 @user_errors
 def stats(paths: Annotated[list[Path], typer.Argument(help="Gold JSONL files.")]) -> None:
     """Counts per split, frame, sentiment and source."""
-    from framing.data import read_examples, stats as count
+    from framing.data.gold import read_examples, stats as count
     from framing.render import stats_tables
 
     out = console()
@@ -47,8 +47,8 @@ def agree(
     b: Annotated[Path, typer.Argument(help="Second annotation of the same sentences.", exists=True, dir_okay=False)],
 ) -> None:
     """Cohen's kappa per frame, Krippendorff's alpha over frames, sentiment kappa."""
-    from framing.agreement import agreement
-    from framing.data import read_examples
+    from framing.evaluation.agreement import agreement
+    from framing.data.gold import read_examples
     from framing.render import agreement_table
 
     console().print(agreement_table(agreement(read_examples([a]), read_examples([b]))))

@@ -39,11 +39,11 @@ def evaluate(
 ) -> None:
     """Frame P/R/F1 per frame, sentiment on gold spans, actor detection; optionally a CI gate."""
     from framing import render
-    from framing.data import read_examples
+    from framing.data.gold import read_examples
     from framing.errors import FramingError
-    from framing.evaluation import arrays_from_json, confident_errors, evaluate as run_evaluation, predict_examples
-    from framing.gate import check_drops, check_minimums, comparison, load_previous, load_thresholds
-    from framing.pipeline import FramingAnalyzer
+    from framing.evaluation.metrics import arrays_from_json, confident_errors, evaluate as run_evaluation, predict_examples
+    from framing.evaluation.gate import check_drops, check_minimums, comparison, load_previous, load_thresholds
+    from framing.inference import FramingAnalyzer
 
     if split is not None and split not in ("train", "dev", "test"):
         raise FramingError(f"--split must be train, dev or test, found {split!r}")
@@ -64,7 +64,7 @@ def evaluate(
                     "model": str(model) if model else "models/default"})
     baseline_metrics = {}
     if baselines:
-        from framing.baselines import fit_baselines
+        from framing.evaluation.baselines import fit_baselines
 
         train_rows = [ex for ex in read_examples([baseline_train], splits=("train",)) if ex.split == "train"]
         for name, predictor in fit_baselines(train_rows, analyzer.registry, seed).items():
@@ -83,7 +83,7 @@ def evaluate(
         out.print(render.errors_table(confident_errors(examples, analyzer, predictions, errors)))
     failures = []
     if previous is not None:
-        from framing.bootstrap import paired_p_values
+        from framing.evaluation.bootstrap import paired_p_values
 
         rows = comparison(previous, metrics)
         p_values = {}
@@ -105,7 +105,7 @@ def evaluate(
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     if card:
-        from framing.persistence import DEFAULT_MODEL, record_scores
+        from framing.model.persistence import DEFAULT_MODEL, record_scores
 
         record_scores(model or DEFAULT_MODEL, card, metrics,
                       f"Scores `{card}` recorded by: `framing eval --gold {' '.join(map(str, gold))}"

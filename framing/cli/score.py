@@ -45,9 +45,9 @@ def score(
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr (JSONL/CSV/JSON).")] = True,
 ) -> None:
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
-    from framing.pipeline import FramingAnalyzer
-    from framing.reader import count_documents, iter_documents
-    from framing.scoring import CsvWriter, DocumentCollector, JsonlWriter, completed_documents, json_text
+    from framing.inference import FramingAnalyzer
+    from framing.text.reader import count_documents, iter_documents
+    from framing.streaming import CsvWriter, DocumentCollector, JsonlWriter, completed_documents, json_text
 
     if resume and (format != OutputFormat.jsonl or out is None):
         fail("--resume needs --format jsonl and --out FILE", 2)
@@ -132,7 +132,7 @@ def _run_with_progress(analyzer, records, write, skip_bad, done_ids, err, total=
     """Score the stream; with ``err``, draw a progress bar (documents, sentences/s, time left) there."""
     import time
 
-    from framing.scoring import score_stream
+    from framing.streaming import score_stream
 
     if err is None:
         return score_stream(analyzer, records, write, skip_bad=skip_bad, skip_ids=done_ids)

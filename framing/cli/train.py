@@ -24,8 +24,8 @@ def train(
     """Train, keep the best epoch on dev, tune thresholds on dev, write the model directory."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from framing.config import TrainConfig
-    from framing.training import train as run_training
+    from framing.training.config import TrainConfig
+    from framing.training.loop import train as run_training
 
     overrides = {"output": str(output) if output else None, "epochs": epochs, "seed": seed,
                  "max_steps": max_steps, "threads": threads, "model.finetune": finetune}

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from framing.segment import split_sentences  # noqa: E402
+from framing.text.segment import split_sentences  # noqa: E402
 
 ACTORS = re.compile(
     r"\b(China|Chinese|Beijing|Russia|Russian|Moscow|Kremlin|United States|U\.S\.|US|America|"

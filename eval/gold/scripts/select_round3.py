@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from framing.segment import split_sentences  # noqa: E402
+from framing.text.segment import split_sentences  # noqa: E402
 
 CAUTION = re.compile(r"\b(caution\w*|warn\w*|risk\w*|careful\w*|restraint|danger\w*|fragile|delicate|"
                      r"escalat\w*|reluctan\w*|hesita\w*|prudent\w*|balanc\w*)\b", re.I)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framing.errors import FramingError, read_structured
+from framing.errors import FramingError
+from framing.validation import read_structured
 
 # Compared between runs: scores where higher is better.
 GATED_SUFFIXES = (".f1", "_f1", ".accuracy", ".precision", ".recall")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import cohen_kappa_score, f1_score
 
-from framing.data import Example
+from framing.data.gold import Example
 from framing.errors import FramingError
 from framing.labels import FRAMES, SENTIMENTS
 

@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 
-from framing.config import ModelConfig
+from framing.model.config import ModelConfig
 from framing.errors import FramingError
 
 WINDOW_WORDS = 6

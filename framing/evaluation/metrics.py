@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from framing.data import Example
+from framing.data.gold import Example
 from framing.errors import FramingError
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
@@ -159,7 +159,7 @@ def evaluate(predictor, examples: list[Example], predictions: dict | None = None
         out.update({"actors.precision": float(p), "actors.recall": float(r), "actors.f1": float(f),
                     "actors.support": int(dt.sum())})
     if bootstrap:
-        from framing.bootstrap import confidence_intervals
+        from framing.evaluation.bootstrap import confidence_intervals
 
         out.update(confidence_intervals(arrays, config.frames, config.sentiments, bootstrap, seed))
     for by in slice_by or []:
@@ -173,7 +173,7 @@ def evaluate(predictor, examples: list[Example], predictions: dict | None = None
                 if key in part:
                     out[f"slices.{by}.{value}.{key}"] = part[key]
     if calibration:
-        from framing.calibration import calibration_metrics
+        from framing.evaluation.calibration import calibration_metrics
 
         out.update(calibration_metrics(arrays))
     if keep_predictions:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from framing.reader import BadRecord, Document
-from framing.segment import iter_sentences, split_sentences
+from framing.text.reader import BadRecord, Document
+from framing.text.segment import iter_sentences, split_sentences
 
 SENTENCES_PER_SLICE = 2048  # sentences scored together, sorted by length; bounds memory on long documents
 MAX_DUPLICATES_LISTED = 5  # duplicate document ids named in the warning
@@ -251,7 +251,7 @@ class DocumentCollector:
         self._open = None
 
     def __call__(self, part: DocumentPart):
-        from framing.pipeline import ScoredDocument
+        from framing.inference import ScoredDocument
 
         if self._open is None:
             self._open = ScoredDocument(part.doc_id, [])

@@ -19,14 +19,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from framing.backbone import resolve_backbone, weights_sha256
-from framing.config import ModelConfig
+from framing.model.backbone import resolve_backbone, weights_sha256
+from framing.model.config import ModelConfig
+from framing import resources
 from framing.errors import FramingError
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.safetensors"
 META_FILE = "meta.json"
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 
 
 def file_sha256(path: Path) -> str:
@@ -61,7 +61,7 @@ def load_encoder(backbone: str):
 
 def build_net(config: ModelConfig, encoder):
     """Wrap ``encoder`` for the config's fine-tuning mode and add the heads."""
-    from framing.model import FramingNet
+    from framing.model.network import FramingNet
 
     for p in encoder.parameters():
         p.requires_grad = False
@@ -158,7 +158,7 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL
+    model_dir = resources.model_dir(model_dir)
     config = read_config(model_dir)
     meta = read_meta(model_dir)
     weights = model_dir / WEIGHTS_FILE
@@ -217,7 +217,7 @@ def int8_linear_layers(encoder, keep_fp32: list[str]) -> set[str]:
 
 def record_scores(model_dir: str | Path, name: str, metrics: dict, note: str | None = None) -> None:
     """Store evaluation scores in meta.json under ``scores[name]`` and rewrite the card."""
-    from framing.card import model_card
+    from framing.model.card import model_card
 
     model_dir = Path(model_dir)
     meta = read_meta(model_dir)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from framing.config import ModelConfig
+from framing.model.config import ModelConfig
 
 
 @dataclass

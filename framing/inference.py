@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.actors import ActorRegistry
-from framing.segment import Sentence, split_sentences
+from framing.text.actors import ActorRegistry
+from framing.text.segment import Sentence, split_sentences
 
 # Padded tokens per forward pass. Bounds memory on long inputs; on 2 CPU cores 2,048 ran
 # faster than 4,096 (cache-sized activations: int8 median 504 vs 437 sentences/s, eval/bench).
@@ -102,11 +102,12 @@ class FramingAnalyzer:
         """
         import torch
 
-        from framing.persistence import DEFAULT_MODEL, load_model
+        from framing import resources
+        from framing.model.persistence import load_model
 
         if threads:
             torch.set_num_threads(threads)
-        model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL
+        model_dir = resources.model_dir(model_dir)
         net, tokenizer, config, meta = load_model(model_dir, precision=precision, device=device)
         if actors is None and (model_dir / "actors.toml").is_file():
             actors = model_dir / "actors.toml"
@@ -125,7 +126,7 @@ class FramingAnalyzer:
     def score_documents(self, documents: list[tuple[str, str]]) -> list[ScoredDocument]:
         """Score ``(doc_id, text)`` pairs; sentences of all documents share batches.
 
-        Holds every sentence in memory; :func:`framing.scoring.score_stream` scores
+        Holds every sentence in memory; :func:`framing.streaming.score_stream` scores
         documents of any length in bounded memory.
         """
         out = [ScoredDocument(doc_id, []) for doc_id, _ in documents]
@@ -136,7 +137,7 @@ class FramingAnalyzer:
         return out
 
     def score_sentences(self, items: list[tuple[str, int, Sentence]]) -> list[ScoredSentence]:
-        """Score ``(doc_id, sentence_id, sentence)`` triples, sentences from :mod:`framing.segment`;
+        """Score ``(doc_id, sentence_id, sentence)`` triples, sentences from :mod:`framing.text.segment`;
         mention offsets in the result index the document, as the sentence's own do."""
         mentions = [self.registry.find(sentence.text) for _, _, sentence in items]
         frame_probs, sentiment_probs = self.predict(
@@ -165,7 +166,7 @@ class FramingAnalyzer:
         """
         import torch
 
-        from framing.model import make_batch
+        from framing.model.network import make_batch
 
         shapes = self._window_shapes(texts)
         order = sorted(range(len(texts)), key=lambda i: shapes[i])

@@ -21,11 +21,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from framing.errors import FramingError, read_structured
+from framing import resources
+from framing.errors import FramingError
+from framing.validation import read_structured
 
 KINDS = ("state", "leader", "organisation", "bloc")
 TITLES = ("President", "Prime Minister", "Premier", "Chancellor", "Crown Prince", "Ayatollah", "King")
-DEFAULT_REGISTRY = Path(__file__).resolve().parent.parent / "models" / "actors.toml"
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -96,8 +97,8 @@ class ActorRegistry:
     # --- loading ---------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | Path | None = None) -> "ActorRegistry":
-        """Load a registry file; ``None`` loads the default (models/actors.toml)."""
-        path = Path(path) if path is not None else DEFAULT_REGISTRY
+        """Load a registry file; ``None`` loads the shipped default (models/actors.toml)."""
+        path = Path(path) if path is not None else resources.default_registry()
         data = read_structured(path, "toml", "actor registry", "pass an existing TOML file with --actors")
         return cls.from_dict(data, source=str(path))
 

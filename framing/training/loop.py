@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from framing.actors import ActorRegistry
-from framing.config import TrainConfig
-from framing.data import Example, read_examples
+from framing.text.actors import ActorRegistry
+from framing.training.config import TrainConfig
+from framing.data.gold import Example, read_examples
 from framing.errors import FramingError
 
 
@@ -73,12 +73,12 @@ def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = No
     import numpy as np
     import torch
 
-    from framing.backbone import weights_sha256
-    from framing.card import model_card
-    from framing.evaluation import evaluate, predict_examples, tune_thresholds
-    from framing.model import make_batch
-    from framing.persistence import build_net, load_encoder, save_model, trainable_state
-    from framing.pipeline import FramingAnalyzer
+    from framing.model.backbone import weights_sha256
+    from framing.model.card import model_card
+    from framing.evaluation.metrics import evaluate, predict_examples, tune_thresholds
+    from framing.model.network import make_batch
+    from framing.model.persistence import build_net, load_encoder, save_model, trainable_state
+    from framing.inference import FramingAnalyzer
 
     config.validate()
     report = progress or (lambda event, data: None)
@@ -211,7 +211,7 @@ def _dev_score(scores: dict) -> float:
 
 
 def _hashes(paths):
-    from framing.persistence import file_sha256
+    from framing.model.persistence import file_sha256
 
     return {str(p): file_sha256(Path(p)) for p in paths}
 

@@ -1,0 +1,1 @@
+"""Labelled data: the gold JSONL schema, NewsMTSC files, validation and counts (gold)."""
