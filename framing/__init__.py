@@ -1,10 +1,14 @@
 """framing: narrative frames and actor sentiment in news and political text.
 
->>> from framing import FramingAnalyzer          # doctest: +SKIP
->>> analyzer = FramingAnalyzer.load()              # the committed default model
->>> doc = analyzer.score("Russia needs China much more than the opposite.")
+>>> from framing import FramingAnalyzer
+>>> analyzer = FramingAnalyzer.load()              # the shipped default model
+>>> doc = analyzer.score("The EU imposed new sanctions on Russia.")
 >>> doc.sentences[0].labels
-['dependency']
+['rivalry']
+>>> [(a.actor, a.sentiment) for a in doc.sentences[0].actors]
+[('European Union', 'neutral'), ('Russia', 'negative')]
+
+(CI runs this example: it shows what the shipped model answers.)
 """
 
 __version__ = "0.1.0"

@@ -66,6 +66,7 @@ def _baseline_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int
     import torch
 
     from framing.model.network import make_batch
+    from framing.runtime import torch_threads
     from framing.text.reader import Document, iter_documents
     from framing.text.segment import split_sentences
 
@@ -78,7 +79,7 @@ def _baseline_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int
             sentences = split_sentences(doc.text)
             mentions = [analyzer.registry.find(s.text) for s in sentences]
             frames, sentiments = [], {}
-            with torch.no_grad():
+            with torch.no_grad(), torch_threads(analyzer.threads):
                 for b in range(0, len(sentences), BASELINE_BATCH):
                     texts = [s.text for s in sentences[b : b + BASELINE_BATCH]]
                     logits, _ = net(make_batch(tok, texts, [[] for _ in texts], cfg))
@@ -113,15 +114,13 @@ def speed(model_dir=None, corpus: Path | None = None, precisions=("fp32", "int8"
     if corpus is None:
         raise FramingError(f"no --corpus given and no {SAMPLE} here (it comes with a checkout of framing); "
                            "pass --corpus FILE.jsonl")
-    if threads:
-        torch.set_num_threads(threads)
     report = progress or (lambda message: None)
-    analyzers = {p: FramingAnalyzer.load(model_dir, precision=p) for p in precisions}
+    analyzers = {p: FramingAnalyzer.load(model_dir, precision=p, threads=threads) for p in precisions}
     paths = [("project", p) for p in precisions]
     if baseline:
         paths.insert(1, ("baseline", "fp32"))
         if "fp32" not in analyzers:  # (setdefault would load a second fp32 model every time)
-            analyzers["fp32"] = FramingAnalyzer.load(model_dir, precision="fp32")
+            analyzers["fp32"] = FramingAnalyzer.load(model_dir, precision="fp32", threads=threads)
     results = {key: SpeedResult(key[0], key[1], 0, []) for key in paths}
     for name, precision in paths:
         report(f"{name} {precision}: warm-up")
@@ -146,7 +145,7 @@ def speed(model_dir=None, corpus: Path | None = None, precisions=("fp32", "int8"
     if base:
         for run in runs:
             run["ratio_to_baseline"] = run["median"] / base.median
-    return {"corpus": str(corpus), "threads": torch.get_num_threads(), "repeats": repeats, "runs": runs,
+    return {"corpus": str(corpus), "threads": threads or torch.get_num_threads(), "repeats": repeats, "runs": runs,
             "peak_rss_mb": peak_rss_mb()}
 
 
@@ -178,11 +177,8 @@ def _memory_child(args: str) -> None:
     from framing.inference import FramingAnalyzer
 
     name, precision, model_dir, corpus, threads, text_field, id_field = json.loads(args)
-    if threads:
-        import torch
-
-        torch.set_num_threads(threads)
-    RUNNERS[name](FramingAnalyzer.load(model_dir, precision=precision), Path(corpus), text_field, id_field)
+    RUNNERS[name](FramingAnalyzer.load(model_dir, precision=precision, threads=threads), Path(corpus), text_field,
+                  id_field)
     print(f"{own_peak_rss_mb():.1f}")
 
 

@@ -1,10 +1,12 @@
 """The Python API the CLI wraps: load a model once, score strings or documents.
 
->>> analyzer = FramingAnalyzer.load()                              # doctest: +SKIP
+>>> analyzer = FramingAnalyzer.load()
 >>> doc = analyzer.score("Moscow and Beijing pledged a united front.")
 >>> [(a.actor, a.sentiment) for a in doc.sentences[0].actors]
 [('Russia', 'positive'), ('China', 'positive')]
 >>> docs = analyzer.score(["First article ...", "Second article ..."])  # a list in, a list out
+>>> len(docs)
+2
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.runtime import torch_threads
 from framing.text.actors import ActorRegistry
 from framing.text.segment import Sentence, split_sentences
 
@@ -89,30 +92,29 @@ class ScoredDocument:
 class FramingAnalyzer:
     """A loaded model plus actor registry. Thread-unsafe; load once, score many."""
 
-    def __init__(self, net, tokenizer, config, registry: ActorRegistry, meta: dict | None = None, device="cpu"):
+    def __init__(self, net, tokenizer, config, registry: ActorRegistry, meta: dict | None = None, device="cpu",
+                 threads: int | None = None):
         self.net, self.tokenizer, self.config = net, tokenizer, config
         self.registry, self.meta, self.device = registry, meta or {}, device
+        self.threads = threads  # torch threads while this analyzer predicts (None: torch's setting)
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, actors: str | Path | None = None,
              precision: str = "fp32", device: str | None = None, threads: int | None = None) -> "FramingAnalyzer":
-        """Load a model directory (default: the committed models/default).
+        """Load a model directory, or a shipped model by name (default: ``"default"``).
 
-        ``actors`` overrides the registry saved with the model.
+        ``actors`` overrides the registry saved with the model; ``threads`` sets torch's
+        thread count while this analyzer predicts, and only then.
         """
-        import torch
-
         from framing import resources
         from framing.model.persistence import load_model
 
-        if threads:
-            torch.set_num_threads(threads)
         model_dir = resources.model_dir(model_dir)
         net, tokenizer, config, meta = load_model(model_dir, precision=precision, device=device)
         if actors is None and (model_dir / "actors.toml").is_file():
             actors = model_dir / "actors.toml"
         registry = ActorRegistry.load(actors)
-        return cls(net, tokenizer, config, registry, meta, next(net.parameters()).device.type)
+        return cls(net, tokenizer, config, registry, meta, next(net.parameters()).device.type, threads)
 
     # --- scoring ---------------------------------------------------------------------
     def score(self, texts, doc_ids=None):
@@ -172,7 +174,7 @@ class FramingAnalyzer:
         order = sorted(range(len(texts)), key=lambda i: shapes[i])
         frame_out: list = [None] * len(texts)
         sentiment_out: list = [None] * len(texts)
-        with torch.inference_mode():
+        with torch.inference_mode(), torch_threads(self.threads):
             for chunk in self._chunks(order, shapes):
                 batch = make_batch(self.tokenizer, [texts[i] for i in chunk], [spans[i] for i in chunk], self.config)
                 frame_logits, sentiment_logits = self.net(batch.to(self.device))

@@ -210,3 +210,16 @@ def speed_table(figures: dict) -> Table:
     table.caption = ("peak MB: resident memory of a fresh process loading the model and scoring the corpus once; "
                      f"this benchmark process (all models loaded): {figures['peak_rss_mb']:.0f} MB")
     return table
+
+
+def eval_tables(report, slice_by: list[str], calibration: bool, compare_name: str | None) -> list[Table]:
+    """Every table of ``framing eval``, from an :class:`~framing.evaluation.harness.EvalReport`."""
+    tables = metric_tables(report.metrics, report.labels, report.baselines)
+    tables += [slice_table(report.metrics, by) for by in slice_by]
+    if calibration:
+        tables.append(calibration_table(report.metrics))
+    if report.errors:
+        tables.append(errors_table(report.errors))
+    if compare_name is not None:
+        tables.append(comparison_table(report.comparison, report.p_values, compare_name))
+    return tables

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from framing.cli import app
-from tests.conftest import DATA, SEED_ARTICLE
+from tests.conftest import DATA, ROOT, SEED_ARTICLE
 
 runner = CliRunner()
 
@@ -146,7 +146,10 @@ def test_train_cli(train_toml, tmp_path):
     out = tmp_path / "cli-model"
     result = run("train", "--config", train_toml(out), "--max-steps", "2", "--epochs", "1")
     assert result.exit_code == 0, result.stderr
-    assert (out / "weights.safetensors").exists() and f"wrote {out}" in result.stdout
+    assert f"wrote {out}" in result.stdout
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["train_config"]["max_steps"] == 2 and meta["train_config"]["epochs"] == 1  # the options took effect
+    assert len(meta["history"]) == 1
 
 
 @pytest.mark.parametrize(
@@ -183,3 +186,37 @@ def test_score_table_to_file(tiny_model, tmp_path):
 def test_resume_needs_jsonl_out(tiny_model):
     result = run("score", SEED_ARTICLE, "--model", tiny_model, "--resume")
     assert result.exit_code == 2 and "--resume needs --format jsonl and --out FILE" in result.stderr
+
+
+def test_eval_finds_the_checkouts_gold_data(tiny_model, tmp_path):
+    out = tmp_path / "m.json"
+    result = run("eval", "--model", str(tiny_model), "--split", "dev", "--bootstrap", "0", "--json", str(out))
+    assert result.exit_code == 0, result.stderr
+    from framing.data.gold import read_examples
+
+    dev = read_examples([ROOT / "eval" / "gold" / "gold.jsonl"], splits=("dev",))
+    assert json.loads(out.read_text())["n_sentences"] == len(dev)
+
+
+def test_eval_without_gold_data_says_to_pass_gold(tiny_model, monkeypatch):
+    from framing import resources
+
+    monkeypatch.setattr(resources, "project_file", lambda relative: None)  # as in an installed wheel
+    result = run("eval", "--model", str(tiny_model))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: no --gold given") and "pass --gold FILE.jsonl" in result.stderr
+
+
+def test_training_paths_written_with_dot_slash(train_toml, tmp_path, monkeypatch):
+    """A training TOML that says ./data/gold.jsonl (once a KeyError)."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "gold.jsonl").write_bytes((DATA / "tiny_gold.jsonl").read_bytes())
+    config = train_toml(tmp_path / "model", max_steps=1, epochs=1).read_text()
+    config = "\n".join(line for line in config.splitlines() if not line.startswith(("train =", "dev =")))
+    toml = tmp_path / "train.toml"
+    toml.write_text('train = ["./data/gold.jsonl"]\ndev = ["./data/gold.jsonl"]\n' + config + "\n")
+    monkeypatch.chdir(tmp_path)
+    result = run("train", "--config", str(toml))
+    assert result.exit_code == 0, result.stderr
+    meta = json.loads((tmp_path / "model" / "meta.json").read_text())
+    assert list(meta["data"]["train"]) == ["./data/gold.jsonl"] and meta["data"]["n_train"] > 0

@@ -31,7 +31,7 @@ def test_degraded_model_is_rejected(tmp_path):
     import torch
     from safetensors.torch import load_file, save_file
 
-    from framing.model.persistence import file_sha256
+    from framing.files import file_sha256
 
     degraded = tmp_path / "degraded"
     shutil.copytree(DEFAULT, degraded)

@@ -1,3 +1,4 @@
+import pytest
 
 from framing.inference import ScoredDocument
 
@@ -58,7 +59,11 @@ def test_summary(analyzer):
     assert summary["n_sentences"] == 2
     assert summary["actors"]["Russia"]["mentions"] == 2 and "Vladimir Putin" not in summary["actors"]
     assert set(summary["frame_share"]) == set(analyzer.config.frames)
-    assert -1.0 <= summary["actors"]["China"]["mean_sentiment"] <= 1.0
+    # Rolled up: Xi Jinping's mention counts toward China.
+    china = [a.scores for s in doc.sentences for a in s.actors if analyzer.registry.roll_up(a.actor) == "China"]
+    assert len(china) == 2
+    assert summary["actors"]["China"]["mean_sentiment"] == pytest.approx(
+        sum(p["positive"] - p["negative"] for p in china) / len(china))
 
 
 def test_to_dict_matches_dataclass_fields(analyzer):

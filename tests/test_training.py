@@ -1,9 +1,11 @@
 import json
+from pathlib import Path
 
 import pytest
 
 from framing.training.config import TrainConfig
 from framing.errors import FramingError
+from framing.inference import FramingAnalyzer
 from framing.training.loop import train
 from tests.conftest import DATA
 
@@ -37,10 +39,19 @@ def test_training_is_deterministic(train_toml, tmp_path):
     assert all((outs[0][k] == outs[1][k]).all() for k in outs[0])
 
 
-@pytest.mark.parametrize("finetune", ["top_layers", "frozen"])
-def test_other_finetune_modes(train_toml, tmp_path, finetune):
+@pytest.mark.parametrize("finetune, encoder_tensors", [("top_layers", "encoder.encoder.layer."), ("frozen", None)])
+def test_other_finetune_modes(train_toml, tmp_path, finetune, encoder_tensors):
+    from safetensors.torch import load_file
+
     result = train(TrainConfig.from_toml(train_toml(tmp_path / finetune, finetune=finetune, epochs=1, max_steps=2)))
-    assert (result.model_dir / "weights.safetensors").exists()
+    names = set(load_file(str(result.model_dir / "weights.safetensors")))
+    assert any(n.startswith("frame_head.") for n in names) and any(n.startswith("sentiment_head.") for n in names)
+    encoder = {n for n in names if n.startswith("encoder.")}
+    if encoder_tensors is None:  # frozen: the heads alone are saved
+        assert not encoder
+    else:  # the top two layers (all of the tiny encoder's), not its embeddings or pooler
+        assert encoder and all(n.startswith(encoder_tensors) for n in encoder)
+    assert FramingAnalyzer.load(result.model_dir).score("Moscow warned Kyiv.").sentences[0].actors
 
 
 def test_progress_events(train_toml, tmp_path):
@@ -57,18 +68,62 @@ def test_no_dev_rows_is_an_error(train_toml, tmp_path):
     assert not (tmp_path / "x").exists()  # nothing half-written
 
 
-def test_interrupted_training_keeps_old_model(train_toml, tmp_path, monkeypatch):
+def _leftovers(folder, name):
+    return [p.name for p in folder.iterdir() if p.name != name]
+
+
+def test_interrupted_save_keeps_old_model(train_toml, tmp_path, monkeypatch):
+    """Ctrl-C while the new weights are being written: the old model stays whole."""
     out = tmp_path / "keep"
     train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1)))
-    before = (out / "weights.safetensors").read_bytes()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    import safetensors.torch
+
+    real_save = safetensors.torch.save_file
+
+    def interrupted(tensors, filename, *args, **kwargs):
+        real_save(tensors, filename, *args, **kwargs)
+        Path(filename).write_bytes(Path(filename).read_bytes()[:100])  # half-written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(safetensors.torch, "save_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1, seed=5)))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not _leftovers(tmp_path, "keep")
+
+
+def test_failed_final_rename_puts_old_model_back(train_toml, tmp_path, monkeypatch):
+    """The new model is complete but cannot be renamed into place: the old one is restored."""
+    out = tmp_path / "keep"
+    train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1)))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     import framing.model.persistence as persistence
 
-    def boom(*args, **kwargs):
-        raise KeyboardInterrupt
+    real_replace = persistence.os.replace
 
-    monkeypatch.setattr(persistence, "trainable_state", boom)
-    with pytest.raises(KeyboardInterrupt):
+    def failing(src, dst):
+        if Path(src).name.startswith(".keep.") and not Path(src).name.endswith(".old"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(persistence.os, "replace", failing)
+    with pytest.raises(OSError):
+        train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1, seed=5)))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not _leftovers(tmp_path, "keep")
+
+
+@pytest.mark.parametrize("existing", ["file", "folder"])
+def test_output_that_is_not_a_model_is_refused(train_toml, tmp_path, existing):
+    out = tmp_path / "notes"
+    if existing == "file":
+        out.write_text("my notes")
+    else:
+        out.mkdir()
+        (out / "notes.txt").write_text("my notes")
+    with pytest.raises(FramingError, match="choose another --output"):
         train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1)))
-    assert (out / "weights.safetensors").read_bytes() == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".keep")]
+    assert (out.read_text() if existing == "file" else (out / "notes.txt").read_text()) == "my notes"

@@ -1,4 +1,4 @@
-"""framing eval --model DIR --gold FILE...: scores against gold data, Rich tables, --json, a gate."""
+"""framing eval [--gold FILE...]: scores against gold data, Rich tables, --json, a gate."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import typer
 
 from framing.cli._common import console, user_errors
 
-DEFAULT_BASELINE_TRAIN = Path(__file__).resolve().parents[2] / "eval" / "gold" / "gold.jsonl"
-
 
 @user_errors
 def evaluate(
-    gold: Annotated[list[Path], typer.Option("--gold", "-g", help="Gold JSONL (or NewsMTSC) files.", exists=True,
-                                             dir_okay=False)],
-    model: Annotated[Optional[Path], typer.Option(help="Model directory [default: models/default].")] = None,
+    gold: Annotated[Optional[list[Path]], typer.Option(
+        "--gold", "-g", help="Gold JSONL (or NewsMTSC) files [default: eval/gold/gold.jsonl in a checkout].",
+        exists=True, dir_okay=False)] = None,
+    model: Annotated[Optional[str], typer.Option(help="Model directory or shipped model name [default: default].")] = None,
     split: Annotated[Optional[str], typer.Option(help="Keep gold rows of this split (train, dev, test).")] = None,
     actors: Annotated[Optional[Path], typer.Option(help="Actor registry [default: the model's].", exists=True,
                                                    dir_okay=False)] = None,
@@ -25,8 +24,9 @@ def evaluate(
     bootstrap: Annotated[int, typer.Option(min=0, help="Bootstrap rounds for 95% CIs (0: none).")] = 1000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     baselines: Annotated[bool, typer.Option("--baselines", help="Add majority and TF-IDF+LR baseline columns.")] = False,
-    baseline_train: Annotated[Path, typer.Option(help="Gold file whose train split trains the baselines.",
-                                                 exists=True, dir_okay=False)] = DEFAULT_BASELINE_TRAIN,
+    baseline_train: Annotated[Optional[Path], typer.Option(
+        help="Gold file whose train split trains the baselines [default: the --gold files].",
+        exists=True, dir_okay=False)] = None,
     slice_by: Annotated[list[str], typer.Option(help="Per-slice scores: source and/or length.")] = [],
     calibration: Annotated[bool, typer.Option("--calibration", help="Expected calibration error and reliability.")] = False,
     errors: Annotated[int, typer.Option(min=0, help="Show the N most confident mistakes per label.")] = 0,
@@ -38,82 +38,25 @@ def evaluate(
                                                 metavar="NAME")] = None,
 ) -> None:
     """Frame P/R/F1 per frame, sentiment on gold spans, actor detection; optionally a CI gate."""
-    from framing import render
-    from framing.data.gold import read_examples
-    from framing.errors import FramingError
-    from framing.evaluation.metrics import arrays_from_json, confident_errors, evaluate as run_evaluation, predict_examples
-    from framing.evaluation.gate import check_drops, check_minimums, comparison, load_previous, load_thresholds
-    from framing.inference import FramingAnalyzer
+    from framing import render, resources
+    from framing.evaluation.harness import card_note, evaluate_model
+    from framing.files import atomic_write
 
-    if split is not None and split not in ("train", "dev", "test"):
-        raise FramingError(f"--split must be train, dev or test, found {split!r}")
-    if max_drop is not None and compare is None:
-        raise FramingError("--max-drop needs --compare OLD.json")
-    minimum = load_thresholds(fail_under) if fail_under else None
-    previous = load_previous(compare) if compare else None
-    examples = read_examples(gold, splits=(split,) if split else None)
-    if not examples:
-        where = f"split {split!r} of " if split else ""
-        raise FramingError(f"no gold sentences to evaluate in {where}{', '.join(map(str, gold))}; "
-                           "check the --gold files and --split")
-    analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision)
-    predictions = predict_examples(analyzer, examples)
-    metrics = run_evaluation(analyzer, examples, predictions, bootstrap=bootstrap, seed=seed, slice_by=slice_by,
-                             keep_predictions=True, calibration=calibration)
-    metrics.update({"gold": [str(p) for p in gold], "split": split, "precision": precision,
-                    "model": str(model) if model else "models/default"})
-    baseline_metrics = {}
-    if baselines:
-        from framing.evaluation.baselines import fit_baselines
-
-        train_rows = [ex for ex in read_examples([baseline_train], splits=("train",)) if ex.split == "train"]
-        for name, predictor in fit_baselines(train_rows, analyzer.registry, seed).items():
-            baseline_metrics[name] = run_evaluation(predictor, examples)
-            metrics.update({f"baselines.{name}.{k}": v for k, v in baseline_metrics[name].items()
-                            if isinstance(v, (int, float))})
+    report = evaluate_model(gold, model, split, actors, precision, bootstrap, seed, baselines, baseline_train,
+                            slice_by, calibration, errors, compare, fail_under, max_drop)
     out = console()
-    labels = {"frames": analyzer.config.frames, "sentiment": analyzer.config.sentiments}
-    for table in render.metric_tables(metrics, labels, baseline_metrics):
+    for table in render.eval_tables(report, slice_by, calibration, str(compare) if compare else None):
         out.print(table)
-    for by in slice_by:
-        out.print(render.slice_table(metrics, by))
-    if calibration:
-        out.print(render.calibration_table(metrics))
-    if errors:
-        out.print(render.errors_table(confident_errors(examples, analyzer, predictions, errors)))
-    failures = []
-    if previous is not None:
-        from framing.evaluation.bootstrap import paired_p_values
-
-        rows = comparison(previous, metrics)
-        p_values = {}
-        if "predictions" in previous:
-            old_ids, new_ids = set(previous["predictions"]["ids"]), set(metrics["predictions"]["ids"])
-            if old_ids != new_ids:
-                raise FramingError(
-                    f"{compare}: its predictions are for other sentences ({len(old_ids & new_ids)} of {len(new_ids)} "
-                    f"ids match); compare runs on the same gold files and split")
-            p_values = paired_p_values(arrays_from_json(metrics["predictions"]), arrays_from_json(previous["predictions"]),
-                                       len(analyzer.config.sentiments), rounds=bootstrap or 1000, seed=seed)
-            metrics.update({f"compare.{k}": v for k, v in p_values.items()})
-        out.print(render.comparison_table(rows, p_values, str(compare)))
-        if max_drop is not None:
-            failures += check_drops(rows, max_drop)
-    if minimum is not None:
-        failures += check_minimums(metrics, minimum)
     if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        atomic_write(json_out, json.dumps(report.metrics, indent=1, sort_keys=True) + "\n")
     if card:
-        from framing.model.persistence import DEFAULT_MODEL, record_scores
+        from framing.model.persistence import record_scores
 
-        record_scores(model or DEFAULT_MODEL, card, metrics,
-                      f"Scores `{card}` recorded by: `framing eval --gold {' '.join(map(str, gold))}"
-                      + (f" --split {split}" if split else "") + f" --bootstrap {bootstrap} --seed {seed}"
-                      + (f" --precision {precision}" if precision != "fp32" else "") + f" --card {card}`")
-    if failures:
-        for line in failures:
-            typer.echo(f"FAIL {line}", err=True)
+        record_scores(resources.model_dir(model), card, report.metrics,
+                      card_note(report.metrics["gold"], split, bootstrap, seed, precision, card))
+    for line in report.failures:
+        typer.echo(f"FAIL {line}", err=True)
+    if report.failures:
         raise typer.Exit(1)
-    if minimum is not None or max_drop is not None:
+    if report.gated:
         typer.echo("gate passed", err=True)

@@ -47,14 +47,21 @@ class Example:
     doc_id: str = ""
     source: str = ""
     split: str | None = None
-    location: str = ""  # file:line, for messages
+    path: str = ""  # the file it was read from, as given
+    line: int = 0  # its line in that file, from 1
+
+    @property
+    def location(self) -> str:
+        """``file:line``, for messages."""
+        return f"{self.path}:{self.line}"
 
 
 def _problem(where: str, message: str) -> str:
     return f"{where}: {message}"
 
 
-def _parse_gold(obj: dict, where: str, problems: list[str]) -> Example | None:
+def _parse_gold(obj: dict, path: str, line: int, problems: list[str]) -> Example | None:
+    where = f"{path}:{line}"
     start_count = len(problems)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -110,11 +117,12 @@ def _parse_gold(obj: dict, where: str, problems: list[str]) -> Example | None:
         return None
     return Example(
         id=str(ident), text=text, frames=frames, mentions=mentions, doc_id=str(obj.get("doc_id", "")),
-        source=str(obj.get("source", "")), split=split, location=where,
+        source=str(obj.get("source", "")), split=split, path=path, line=line,
     )
 
 
-def _parse_newsmtsc(obj: dict, where: str, problems: list[str]) -> Example | None:
+def _parse_newsmtsc(obj: dict, path: str, line: int, problems: list[str]) -> Example | None:
+    where = f"{path}:{line}"
     text = obj.get("sentence_normalized")
     if not isinstance(text, str) or not text.strip():
         problems.append(_problem(where, "expected a non-empty 'sentence_normalized'"))
@@ -132,7 +140,7 @@ def _parse_newsmtsc(obj: dict, where: str, problems: list[str]) -> Example | Non
         mentions.append(GoldMention(start, end, text[start:end], None, sentiment))
     gid = str(obj.get("primary_gid", where))
     return Example(id=gid, text=text, frames=None, mentions=mentions, doc_id="newsmtsc-" + "_".join(gid.split("_")[:3]),
-                   source="NewsMTSC", split=None, location=where)
+                   source="NewsMTSC", split=None, path=path, line=line)
 
 
 def read_examples(paths, splits: tuple[str, ...] | None = None) -> list[Example]:
@@ -141,43 +149,58 @@ def read_examples(paths, splits: tuple[str, ...] | None = None) -> list[Example]
     Raises :class:`DataError` listing all problems (``file:line: what is wrong``).
     ``splits`` keeps only gold rows of those splits (NewsMTSC rows have no split and are kept).
     """
-    examples, problems = [], []
-    for path in map(Path, paths):
-        try:
-            handle = path.open(encoding="utf-8")
-        except FileNotFoundError:
-            problems.append(f"{path}: file not found")
-            continue
-        except IsADirectoryError:
-            problems.append(f"{path}: expected a JSONL file, found a directory")
-            continue
-        with handle:
-            rows = 0
-            try:
-                for number, line in enumerate(handle, 1):
-                    where = f"{path}:{number}"
-                    if not line.strip():
-                        continue
-                    rows += 1
-                    try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        problems.append(_problem(where, f"not valid JSON ({e.msg} at column {e.colno})"))
-                        continue
-                    if not isinstance(obj, dict):
-                        problems.append(_problem(where, "expected a JSON object"))
-                        continue
-                    parse = _parse_newsmtsc if "sentence_normalized" in obj else _parse_gold
-                    example = parse(obj, where, problems)
-                    if example is not None and (splits is None or example.split is None or example.split in splits):
-                        examples.append(example)
-            except UnicodeDecodeError as e:
-                problems.append(f"{path}: expected UTF-8 text, found undecodable bytes ({e.reason}); re-save it as UTF-8")
-                continue
-            if rows == 0:
-                problems.append(f"{path}: expected JSONL rows (one JSON object a line), found an empty file")
+    return [ex for rows in read_example_files(paths, splits).values() for ex in rows]
+
+
+def read_example_files(paths, splits: tuple[str, ...] | None = None) -> dict[str, list[Example]]:
+    """Like :func:`read_examples`, the rows grouped by file: ``{path as given: rows}``.
+
+    Keys are the paths exactly as given (``"./eval/gold/gold.jsonl"`` stays so), and
+    each row's ``path`` is that same string.
+    """
+    rows_of: dict[str, list[Example]] = {}
+    problems: list[str] = []
+    for given in dict.fromkeys(map(str, paths)):
+        rows_of[given] = _read_file(given, splits, problems)
     if problems:
         raise DataError(problems)
+    return rows_of
+
+
+def _read_file(path: str, splits, problems: list[str]) -> list[Example]:
+    examples = []
+    try:
+        handle = Path(path).open(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+        return examples
+    except IsADirectoryError:
+        problems.append(f"{path}: expected a JSONL file, found a directory")
+        return examples
+    with handle:
+        rows = 0
+        try:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                rows += 1
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as e:
+                    problems.append(_problem(f"{path}:{number}", f"not valid JSON ({e.msg} at column {e.colno})"))
+                    continue
+                if not isinstance(obj, dict):
+                    problems.append(_problem(f"{path}:{number}", "expected a JSON object"))
+                    continue
+                parse = _parse_newsmtsc if "sentence_normalized" in obj else _parse_gold
+                example = parse(obj, path, number, problems)
+                if example is not None and (splits is None or example.split is None or example.split in splits):
+                    examples.append(example)
+        except UnicodeDecodeError as e:
+            problems.append(f"{path}: expected UTF-8 text, found undecodable bytes ({e.reason}); re-save it as UTF-8")
+            return examples
+        if rows == 0:
+            problems.append(f"{path}: expected JSONL rows (one JSON object a line), found an empty file")
     return examples
 
 

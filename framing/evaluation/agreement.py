@@ -13,6 +13,7 @@ from sklearn.metrics import cohen_kappa_score, f1_score
 
 from framing.data.gold import Example
 from framing.errors import FramingError
+from framing.evaluation.spans import match_spans
 from framing.labels import FRAMES, SENTIMENTS
 
 
@@ -22,6 +23,11 @@ def _pair(a: list[Example], b: list[Example]):
     if not pairs:
         raise FramingError("the two files share no frame-labelled sentence ids; pass two annotations of the same sentences")
     return pairs
+
+
+def _same_actor(m, n) -> bool:
+    """One reference when the actors agree, or when either annotator gave no actor name."""
+    return n.actor == m.actor or n.actor is None or m.actor is None
 
 
 def agreement(a: list[Example], b: list[Example]) -> dict:
@@ -42,16 +48,13 @@ def agreement(a: list[Example], b: list[Example]) -> dict:
     out["frames.alpha"] = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
     sa, sb, hit_a, hit_b = [], [], [], []
     for x, y in pairs:
-        used = set()
-        for m in x.mentions:
-            k = next((k for k, n in enumerate(y.mentions) if k not in used and n.start < m.end and m.start < n.end
-                      and (n.actor == m.actor or n.actor is None or m.actor is None)), None)
-            hit_a.append(k is not None)
-            if k is not None:
-                used.add(k)
-                if m.sentiment and y.mentions[k].sentiment:
-                    sa.append(SENTIMENTS.index(m.sentiment))
-                    sb.append(SENTIMENTS.index(y.mentions[k].sentiment))
+        matched = match_spans(x.mentions, y.mentions, _same_actor)
+        for i, m in enumerate(x.mentions):
+            hit_a.append(i in matched)
+            if i in matched and m.sentiment and y.mentions[matched[i]].sentiment:
+                sa.append(SENTIMENTS.index(m.sentiment))
+                sb.append(SENTIMENTS.index(y.mentions[matched[i]].sentiment))
+        used = set(matched.values())
         hit_b.extend(k in used for k in range(len(y.mentions)))
     truth = [1] * len(hit_a) + [1] * sum(not h for h in hit_b)
     found = [int(h) for h in hit_a] + [0] * sum(not h for h in hit_b)

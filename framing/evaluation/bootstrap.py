@@ -7,21 +7,8 @@ Each resample's metrics come from scikit-learn, like the point estimates.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
 
-
-def _frame_scores(y_true, y_pred):
-    per_label = f1_score(y_true, y_pred, average=None, zero_division=0)
-    return {"frames.macro_f1": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
-            "frames.micro_f1": float(f1_score(y_true, y_pred, average="micro", zero_division=0)),
-            "per_label": per_label}
-
-
-def _sentiment_scores(y_true, y_pred, n_labels):
-    labels = list(range(n_labels))
-    return {"sentiment.macro_f1": float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
-            "sentiment.accuracy": float(accuracy_score(y_true, y_pred)),
-            "per_label": f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)}
+from framing.evaluation.metrics import frame_metrics, sentiment_metrics
 
 
 def resample_indices(n: int, rounds: int, seed: int) -> np.ndarray:
@@ -47,18 +34,14 @@ def confidence_intervals(pred: dict, frames: list[str], sentiments: list[str], r
     for idx in resample_indices(n, rounds, seed):
         rows = [frame_rows[i] for i in idx if frame_rows[i] >= 0]
         if rows:
-            s = _frame_scores(pred["frames_true"][rows], pred["frames_pred"][rows])
-            add("frames.macro_f1", s["frames.macro_f1"])
-            add("frames.micro_f1", s["frames.micro_f1"])
-            for f, v in zip(frames, s["per_label"]):
-                add(f"frames.per_label.{f}.f1", float(v))
+            s = frame_metrics(pred["frames_true"][rows], pred["frames_pred"][rows], frames)
+            for key in ("frames.macro_f1", "frames.micro_f1", *(f"frames.per_label.{f}.f1" for f in frames)):
+                add(key, s[key])
         mentions = [m for i in idx for m in mention_rows[i]]
         if mentions:
-            s = _sentiment_scores(pred["sentiment_true"][mentions], pred["sentiment_pred"][mentions], len(sentiments))
-            add("sentiment.macro_f1", s["sentiment.macro_f1"])
-            add("sentiment.accuracy", s["sentiment.accuracy"])
-            for label, v in zip(sentiments, s["per_label"]):
-                add(f"sentiment.per_label.{label}.f1", float(v))
+            s = sentiment_metrics(pred["sentiment_true"][mentions], pred["sentiment_pred"][mentions], sentiments)
+            for key in ("sentiment.macro_f1", "sentiment.accuracy", *(f"sentiment.per_label.{x}.f1" for x in sentiments)):
+                add(key, s[key])
     tail = (1 - level) / 2 * 100
     return {f"{k}_ci": [float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail))] for k, v in samples.items()}
 
@@ -96,8 +79,12 @@ def paired_p_values(new: dict, old: dict, n_sentiments: int, rounds: int = 1000,
 def _metric(pred, positions, metric, n_sentiments):
     if metric.startswith("frames"):
         rows = [pred["sentence_frame_row"][p] for p in positions if pred["sentence_frame_row"][p] >= 0]
-        return _frame_scores(pred["frames_true"][rows], pred["frames_pred"][rows])[metric] if rows else None
+        if not rows:
+            return None
+        frames = [str(k) for k in range(pred["frames_true"].shape[1])]
+        return frame_metrics(pred["frames_true"][rows], pred["frames_pred"][rows], frames)[metric]
     mentions = [m for p in positions for m in pred["sentence_mentions"][p]]
     if not mentions:
         return None
-    return _sentiment_scores(pred["sentiment_true"][mentions], pred["sentiment_pred"][mentions], n_sentiments)[metric]
+    labels = [str(k) for k in range(n_sentiments)]
+    return sentiment_metrics(pred["sentiment_true"][mentions], pred["sentiment_pred"][mentions], labels)[metric]

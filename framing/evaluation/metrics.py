@@ -22,6 +22,7 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 
 from framing.data.gold import Example
 from framing.errors import FramingError
+from framing.evaluation.spans import match_spans
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
 
@@ -90,18 +91,12 @@ def detection_arrays(examples, registry):
         if not gold and ex.frames is None:
             continue  # a sentiment-only row (NewsMTSC): its actors were never all marked
         predicted = registry.find(ex.text)
-        used = set()
-        for g in gold:
-            hit = next((k for k, p in enumerate(predicted)
-                        if k not in used and p.actor == g.actor and p.start < g.end and g.start < p.end), None)
-            y_true.append(1)
-            y_pred.append(int(hit is not None))
-            if hit is not None:
-                used.add(hit)
-        for k in range(len(predicted)):
-            if k not in used:
-                y_true.append(0)
-                y_pred.append(1)
+        pairs = match_spans(gold, predicted, lambda g, p: g.actor == p.actor)
+        y_true += [1] * len(gold)
+        y_pred += [int(k in pairs) for k in range(len(gold))]
+        unmatched = len(predicted) - len(pairs)
+        y_true += [0] * unmatched
+        y_pred += [1] * unmatched
     return np.array(y_true, dtype=int), np.array(y_pred, dtype=int)
 
 

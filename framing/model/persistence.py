@@ -12,7 +12,6 @@ Weights are read from safetensors only; nothing is unpickled and no remote code 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -23,35 +22,23 @@ from framing.model.backbone import resolve_backbone, weights_sha256
 from framing.model.config import ModelConfig
 from framing import resources
 from framing.errors import FramingError
+from framing.files import file_sha256
+from framing.runtime import quiet_transformers
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.safetensors"
 META_FILE = "meta.json"
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_encoder(backbone: str):
     """The Hugging Face encoder and fast tokenizer, from safetensors, no remote code."""
-    import warnings
-
     from transformers import AutoModel, AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    # Deprecation notices from transformers/peft internals are not the user's concern.
-    warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)\.")
     resolved = resolve_backbone(backbone)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(resolved, use_fast=True)
-        encoder = AutoModel.from_pretrained(resolved, use_safetensors=True, trust_remote_code=False)
+        with quiet_transformers():
+            tokenizer = AutoTokenizer.from_pretrained(resolved, use_fast=True)
+            encoder = AutoModel.from_pretrained(resolved, use_safetensors=True, trust_remote_code=False)
     except OSError as e:
         raise FramingError(f"backbone {backbone!r}: could not load it ({str(e).splitlines()[0]})") from None
     if not getattr(tokenizer, "is_fast", False):
@@ -72,7 +59,8 @@ def build_net(config: ModelConfig, encoder):
             r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
             target_modules=config.lora_targets, bias="none",
         )
-        encoder = get_peft_model(encoder, lora)
+        with quiet_transformers():
+            encoder = get_peft_model(encoder, lora)
     elif config.finetune == "top_layers":
         layers = encoder.encoder.layer
         for layer in layers[len(layers) - config.top_layers :]:
@@ -86,12 +74,17 @@ def trainable_state(net) -> dict:
     return {n: t.detach().cpu().contiguous() for n, t in net.state_dict().items() if n in names}
 
 
-def save_model(net, tokenizer_dir: str, out_dir: str | Path, meta: dict, card: str, actors_file: str | Path | None,
+def save_model(net, out_dir: str | Path, meta: dict, card: str, actors_file: str | Path | None,
                extra_files: dict[str, str] | None = None) -> Path:
-    """Write the model directory atomically: into a temporary sibling, then rename."""
+    """Write the model directory atomically: into a temporary sibling, then rename.
+
+    An existing model at ``out_dir`` is replaced only once the new one is complete; if the
+    last rename fails, the old model is put back.
+    """
     from safetensors.torch import save_file
 
     out_dir = Path(out_dir)
+    check_model_output(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
@@ -107,19 +100,39 @@ def save_model(net, tokenizer_dir: str, out_dir: str | Path, meta: dict, card: s
         tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is for sharing
         for f in tmp.iterdir():
             f.chmod(0o644)
-        backup = None
-        if out_dir.exists():
-            backup = out_dir.with_name(f".{out_dir.name}.old")
-            if backup.exists():
-                shutil.rmtree(backup)
-            os.replace(out_dir, backup)
-        os.replace(tmp, out_dir)
-        if backup is not None:
-            shutil.rmtree(backup)
+        _swap_in(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
+
+
+def check_model_output(out_dir: Path) -> None:
+    """Refuse an output that is a file or a folder other than a framing model: replacing it
+    would lose the user's data. Called before training starts, and again at the save."""
+    out_dir = Path(out_dir)
+    if out_dir.is_file() or out_dir.is_symlink():
+        raise FramingError(f"{out_dir}: expected a model directory to write, found a file; choose another --output")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / CONFIG_FILE).is_file():
+        raise FramingError(f"{out_dir}: expected a new or framing model directory to write, found a folder with "
+                           "other files; choose another --output")
+
+
+def _swap_in(new: Path, out_dir: Path) -> None:
+    """Rename ``new`` onto ``out_dir``; an old model there is kept aside until that worked."""
+    if not out_dir.exists():
+        os.replace(new, out_dir)
+        return
+    backup = out_dir.with_name(f".{out_dir.name}.old")
+    if backup.exists():
+        shutil.rmtree(backup)
+    os.replace(out_dir, backup)
+    try:
+        os.replace(new, out_dir)
+    except BaseException:
+        os.replace(backup, out_dir)
+        raise
+    shutil.rmtree(backup)
 
 
 def read_config(model_dir: str | Path) -> ModelConfig:
@@ -187,7 +200,8 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
         )
     net.load_state_dict(state, strict=False)
     if config.finetune == "lora":
-        net.encoder = net.encoder.merge_and_unload()
+        with quiet_transformers():
+            net.encoder = net.encoder.merge_and_unload()
     net.eval()
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     if precision == "int8":

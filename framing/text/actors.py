@@ -26,7 +26,10 @@ from framing.errors import FramingError
 from framing.validation import read_structured
 
 KINDS = ("state", "leader", "organisation", "bloc")
-TITLES = ("President", "Prime Minister", "Premier", "Chancellor", "Crown Prince", "Ayatollah", "King")
+# Titles before a leader's name: "President Moon Jae-in" is a mention of Moon Jae-in, and in
+# "Russian President Vladimir Putin" the leader, not the demonym, is the mention.
+TITLES = ("President", "Prime Minister", "Foreign Minister", "Premier", "Chancellor", "Crown Prince", "Ayatollah",
+          "King", "leader")
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -90,9 +93,7 @@ class ActorRegistry:
                 self._alias_to_actor[demonym] = (actor, True)
         body = _trie_pattern(list(self._alias_to_actor)) or r"(?!x)x"
         self._pattern = re.compile(rf"(?<![\w])(?:{body})(?![\w])")
-        self._title_then_name = re.compile(
-            r"\s+(?:President|Prime Minister|Foreign Minister|Chancellor|leader|Premier)\s+"
-        )
+        self._title_then_name = re.compile(r"\s+(?:" + "|".join(map(re.escape, TITLES)) + r")\s+")
 
     # --- loading ---------------------------------------------------------------------
     @classmethod

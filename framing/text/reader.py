@@ -2,7 +2,8 @@
 
 * Text is decoded from UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252,
   else Latin-1; binary files (PDF, images, archives, NUL-heavy data) are rejected.
-* HTML: tags, scripts and styles are dropped; offsets index the extracted text.
+* HTML: parsed as a browser does (HTML5); scripts, styles and the head are dropped;
+  offsets index the extracted text.
 * Markdown: read as text (its markup characters are ordinary characters to the model).
 * JSONL corpora (also gzipped, ``.jsonl.gz``): one document a line, ``--text-field`` and
   ``--id-field`` name the keys.
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
@@ -67,42 +68,36 @@ def decode(data: bytes, origin: str) -> str:
     return text.replace("\x00", "")
 
 
-class _TextExtractor(HTMLParser):
-    SKIP = {"script", "style", "noscript", "template", "head"}
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-             "blockquote", "title", "header", "footer", "ul", "ol", "table"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
+# Dropped with their content: not part of the article's text.
+HTML_SKIP = "script, style, noscript, template, head, svg, math"
+# Each starts and ends a paragraph.
+HTML_BLOCKS = ("p, div, br, li, dt, dd, h1, h2, h3, h4, h5, h6, tr, section, article, aside, blockquote, header, "
+               "footer, nav, main, figure, figcaption, ul, ol, dl, table, pre, hr, address")
 
 
 def html_to_text(html: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
-    text = "\n".join(lines)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text.strip()
+    """The readable text of an HTML page, one paragraph per block element.
+
+    Parsed as browsers parse it (selectolax's HTML5 parser, Lexbor), so a page without
+    ``</head>`` or with unclosed tags reads as a browser shows it.
+
+    >>> html_to_text("<title>x</title><p>One &amp; two.<p>Three")
+    'One & two.\\n\\nThree'
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    for node in tree.css(HTML_SKIP):
+        node.decompose()
+    for node in tree.css(HTML_BLOCKS):
+        node.insert_before("\n\n")
+        node.insert_after("\n\n")
+    raw = tree.root.text(deep=True) if tree.root is not None else ""
+    lines = [" ".join(line.split()) for line in raw.split("\n")]
+    return _PARAGRAPH_GAPS.sub("\n\n", "\n".join(lines)).strip()
+
+
+_PARAGRAPH_GAPS = re.compile(r"\n{3,}")
 
 
 def _check_text(text: str, origin: str) -> str:
@@ -176,7 +171,7 @@ def iter_documents(paths: list[str], text_field: str = "text", id_field: str = "
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(TEXT_SUFFIXES))
+            files = text_files(path)
             if not files:
                 yield BadRecord(raw, f"{raw}: directory has no {'/'.join(TEXT_SUFFIXES)} files to score")
             for f in files:
@@ -185,6 +180,12 @@ def iter_documents(paths: list[str], text_field: str = "text", id_field: str = "
             yield from _one_file(path, text_field, id_field)
         else:
             yield BadRecord(raw, f"{raw}: no such file or directory")
+
+
+def text_files(folder: Path) -> list[Path]:
+    """The files ``framing score FOLDER`` reads: those with a TEXT_SUFFIXES ending, at any
+    depth, sorted."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.name.lower().endswith(TEXT_SUFFIXES))
 
 
 def _doc_id_in(folder: Path, path: Path) -> str:
@@ -219,9 +220,7 @@ def count_documents(paths: list[str]) -> int | None:
         if raw == "-":
             return None
         path = Path(raw)
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(TEXT_SUFFIXES)) \
-            if path.is_dir() else [path]
-        for f in files:
+        for f in text_files(path) if path.is_dir() else [path]:
             if not f.exists():
                 continue
             if f.name.lower().endswith((".jsonl", ".jsonl.gz")):

@@ -26,10 +26,13 @@ from typing import Iterator
 
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st gen col lt sgt capt cmdr adm gov sen rep pres amb hon rev
-    jr sr messrs mme mlle inc ltd co corp bros vs etc al e.g i.e cf approx no nos art
-    para paras fig vol pp jan feb mar apr jun jul aug sep sept oct nov dec dept est
-    univ assn ave blvd mt ft rt sec op ed eds min max repr.""".split()
+    jr sr messrs mme mlle inc ltd co corp bros vs etc al e.g i.e cf approx
+    jan feb mar apr jun jul aug sep sept oct nov dec dept
+    univ assn ave blvd mt ft rt sec ed eds repr""".split()
 )
+# Abbreviations that are also English words ("the answer was no."): only before a number
+# ("No. 5", "Art. 51", "est. 1990").
+NUMBER_ABBREVIATIONS = frozenset("no nos art arts para paras fig figs vol vols pp op min max est ch".split())
 # After a dotted acronym ("U.S."), only these words start a new sentence.
 SENTENCE_OPENERS = frozenset(
     """The This That These Those It Its He She They We I In On At But And However
@@ -94,6 +97,8 @@ def _is_abbreviation(block: str, dot: int, next_word: str) -> bool:
     bare = word.rstrip(".").lower()
     if bare in ABBREVIATIONS:
         return True
+    if bare in NUMBER_ABBREVIATIONS:
+        return next_word[:1].isdigit()
     if len(bare) == 1 and word[0].isupper():  # an initial: "J. Smith"
         return True
     if _ACRONYM.match(word):

@@ -1,7 +1,15 @@
 """Multi-task training: frames (gold rows) and actor sentiment (gold and NewsMTSC rows).
 
 :func:`train` returns a :class:`TrainResult` and never prints; progress goes to an
-optional callback (the CLI draws Rich bars from it).
+optional callback (the CLI draws Rich bars from it). It runs these steps:
+
+1. :func:`_setup`: seeds, data, encoder and network;
+2. :func:`_optimizer`: AdamW with one learning rate for the heads and one for the encoder,
+   linear warm-up and decay (transformers' schedule);
+3. :func:`_train_epoch` per epoch, then :func:`_dev_score` on dev; the best epoch's
+   weights are kept;
+4. :func:`_finish`: per-frame thresholds tuned on dev, dev scores;
+5. :func:`_metadata` and an atomic save (config, weights, meta, card, train.toml).
 """
 
 from __future__ import annotations
@@ -14,10 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from framing.files import file_sha256
+from framing.runtime import torch_threads
 from framing.text.actors import ActorRegistry
 from framing.training.config import TrainConfig
-from framing.data.gold import Example, read_examples
-from framing.errors import FramingError
+from framing.training.data import bucketed_batches, frame_pos_weight, load_training_data
+
+LOSS_WINDOW = 50  # steps in the running mean of the loss that progress reports
+MAX_GRAD_NORM = 1.0
 
 
 @dataclass
@@ -29,179 +41,168 @@ class TrainResult:
     seconds: float = 0.0
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
+@dataclass
+class _Run:
+    """What the steps of one training run share."""
 
-
-def load_training_data(config: TrainConfig, rng: random.Random):
-    """Gold train and dev rows plus NewsMTSC rows, with dev/test sentences kept out of training."""
-    # One read of every file (train and dev are often the same gold file), all problems at once.
-    paths = list(dict.fromkeys(map(str, config.train + config.dev)))
-    rows_of: dict[str, list[Example]] = {p: [] for p in paths}
-    for ex in read_examples(paths):
-        rows_of[ex.location.rsplit(":", 1)[0]].append(ex)
-    train = [ex for p in dict.fromkeys(map(str, config.train)) for ex in rows_of[p] if ex.split == "train"]
-    dev = [ex for p in dict.fromkeys(map(str, config.dev)) for ex in rows_of[p] if ex.split in ("dev", None)]
-    held_out = {_norm(ex.text) for rows in rows_of.values() for ex in rows if ex.split in ("dev", "test")}
-    held_out |= {_norm(ex.text) for ex in dev}
-    news = []
-    if config.newsmtsc:
-        gold_texts = {_norm(ex.text) for ex in train}
-        news = [ex for ex in read_examples(config.newsmtsc)
-                if ex.mentions and _norm(ex.text) not in held_out and _norm(ex.text) not in gold_texts]
-        if config.max_newsmtsc and len(news) > config.max_newsmtsc:
-            news = rng.sample(news, config.max_newsmtsc)
-    if not train:
-        raise FramingError(f"no rows with split 'train' in {', '.join(config.train)}")
-    if not dev:
-        raise FramingError(f"no rows with split 'dev' in {', '.join(config.dev)}; a dev split selects the best epoch")
-    train = [ex for ex in train if _norm(ex.text) not in held_out]
-    return train, dev, news
-
-
-def _frame_pos_weight(examples: list[Example], frames, torch):
-    labelled = [ex for ex in examples if ex.frames is not None]
-    weights = []
-    for f in frames:
-        pos = sum(f in ex.frames for ex in labelled)
-        weights.append(min(10.0, max(1.0, (len(labelled) - pos) / max(pos, 1))))
-    return torch.tensor(weights)
+    config: TrainConfig
+    model_config: object  # ModelConfig, with the backbone's sha256 filled in
+    net: object
+    tokenizer: object
+    backbone_dir: str
+    analyzer: object  # a FramingAnalyzer over ``net``, for dev evaluation
+    train_rows: list
+    dev_rows: list
+    news_rows: list
+    rng: random.Random
+    device: str
 
 
 def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = None) -> TrainResult:
     """Train a model as ``config`` says and write it (atomically) to ``config.output``."""
-    import numpy as np
-    import torch
-
-    from framing.model.backbone import weights_sha256
-    from framing.model.card import model_card
-    from framing.evaluation.metrics import evaluate, predict_examples, tune_thresholds
-    from framing.model.network import make_batch
-    from framing.model.persistence import build_net, load_encoder, save_model, trainable_state
-    from framing.inference import FramingAnalyzer
-
     config.validate()
     report = progress or (lambda event, data: None)
     started = time.perf_counter()
-    rng = random.Random(config.seed)
-    torch.manual_seed(config.seed)
-    np.random.seed(config.seed)
-    if config.threads:
-        torch.set_num_threads(config.threads)
-    registry = ActorRegistry.load(config.actors)
-    train_rows, dev_rows, news_rows = load_training_data(config, rng)
-    mcfg = copy.deepcopy(config.model)
-    encoder, tokenizer, resolved = load_encoder(mcfg.backbone)
-    mcfg.backbone_sha256 = weights_sha256(resolved)
-    net = build_net(mcfg, encoder)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    net.to(device)
-
-    pos_weight = _frame_pos_weight(train_rows, mcfg.frames, torch).to(device) if config.frame_pos_weight else None
-    frame_loss = torch.nn.BCEWithLogitsLoss(pos_weight=pos_weight)
-    sentiment_loss = torch.nn.CrossEntropyLoss()
-    head_params = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith("encoder.")]
-    body_params = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith("encoder.")]
-    groups = [{"params": head_params, "lr": config.head_learning_rate}]
-    if body_params:
-        groups.append({"params": body_params, "lr": config.learning_rate})
-    optimizer = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
-    pool = train_rows * config.gold_repeat + news_rows
-    steps_per_epoch = (len(pool) + config.batch_size - 1) // config.batch_size
-    total = steps_per_epoch * config.epochs
-    if config.max_steps:
-        total = min(total, config.max_steps)
-    warmup = max(1, int(total * config.warmup_ratio))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
-    )
-    analyzer = FramingAnalyzer(net, tokenizer, mcfg, registry, device=device)
-    report("start", {"train": len(train_rows), "dev": len(dev_rows), "newsmtsc": len(news_rows),
-                     "steps": total, "epochs": config.epochs})
-    best_score, best_state, best_epoch, history, step = -1.0, None, 0, [], 0
-    frame_index = {f: k for k, f in enumerate(mcfg.frames)}
-    sentiment_index = {s: k for k, s in enumerate(mcfg.sentiments)}
-    for epoch in range(1, config.epochs + 1):
-        net.train()
-        running = []
-        for rows in _bucketed_batches(pool, config.batch_size, rng):
-            if step >= total:
-                break
-            spans = [[(m.start, m.end) for m in ex.mentions if m.sentiment] for ex in rows]
-            batch = make_batch(tokenizer, [ex.text for ex in rows], spans, mcfg).to(device)
-            frame_logits, sentiment_logits = net(batch)
-            loss = frame_logits.new_zeros(())
-            labelled = [k for k, ex in enumerate(rows) if ex.frames is not None]
-            if labelled:
-                target = torch.zeros(len(labelled), len(mcfg.frames), device=device)
-                for r, k in enumerate(labelled):
-                    for f in rows[k].frames:
-                        target[r, frame_index[f]] = 1.0
-                loss = loss + frame_loss(frame_logits[labelled], target)
-            gold_sentiments = [sentiment_index[m.sentiment] for ex in rows for m in ex.mentions if m.sentiment]
-            if gold_sentiments:
-                target = torch.tensor(gold_sentiments, device=device)
-                loss = loss + config.sentiment_weight * sentiment_loss(sentiment_logits, target)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for g in groups for p in g["params"]], 1.0)
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            running.append(float(loss.detach()))
-            report("step", {"epoch": epoch, "step": step, "loss": sum(running[-50:]) / len(running[-50:])})
-        net.eval()
-        scores = evaluate(analyzer, dev_rows)
-        dev_score = _dev_score(scores)
-        history.append({"epoch": epoch, "loss": sum(running) / max(1, len(running)), "dev_score": dev_score,
-                        "dev_frames_macro_f1": scores.get("frames.macro_f1"),
-                        "dev_sentiment_macro_f1": scores.get("sentiment.macro_f1")})
-        report("epoch", history[-1])
-        if dev_score > best_score:
-            best_score, best_epoch = dev_score, epoch
-            best_state = {k: v.clone() for k, v in trainable_state(net).items()}
-        if step >= total:
-            break
-    net.load_state_dict(best_state, strict=False)
-    net.eval()
-    predictions = predict_examples(analyzer, dev_rows)
-    mcfg.thresholds = tune_thresholds(dev_rows, mcfg.frames, predictions["frame_probs"])
-    dev_scores = evaluate(analyzer, dev_rows, predictions)
-    seconds = time.perf_counter() - started
-    meta = {
-        "framing_version": _version("framing"),
-        "versions": {name: _version(name) for name in ("torch", "transformers", "peft", "scikit-learn")},
-        "python": platform.python_version(),
-        "backbone": mcfg.backbone,
-        "data": {"train": _hashes(config.train), "dev": _hashes(config.dev), "newsmtsc": _hashes(config.newsmtsc),
-                 "n_train": len(train_rows), "n_dev": len(dev_rows), "n_newsmtsc": len(news_rows)},
-        "train_config": config.to_dict(),
-        "best_epoch": best_epoch,
-        "history": history,
-        "train_seconds": round(seconds, 1),
-        "torch_threads": torch.get_num_threads(),
-        "scores": {"dev": dev_scores},
-    }
-    card = model_card(mcfg, meta)
-    out = save_model(net, resolved, config.output, meta, card, config.actors,
-                     extra_files={"train.toml": _to_toml(config)})
+    with torch_threads(config.threads or None):
+        run = _setup(config)
+        optimizer, scheduler, total = _optimizer(run)
+        report("start", {"train": len(run.train_rows), "dev": len(run.dev_rows), "newsmtsc": len(run.news_rows),
+                         "steps": total, "epochs": config.epochs})
+        best_epoch, history = _fit(run, optimizer, scheduler, total, report)
+        dev_scores = _finish(run)
+        seconds = time.perf_counter() - started
+        meta = _metadata(run, best_epoch, history, dev_scores, seconds)
+        out = _save(run, meta)
     return TrainResult(out, best_epoch, dev_scores, history, seconds)
 
 
-BUCKET_BATCHES = 50  # batches per length bucket: similar lengths pad little, order stays random
+def _setup(config: TrainConfig) -> _Run:
+    import torch
+
+    from framing.inference import FramingAnalyzer
+    from framing.model.backbone import weights_sha256
+    from framing.model.persistence import build_net, check_model_output, load_encoder
+
+    check_model_output(Path(config.output))  # before an hour of training, not after
+    rng = random.Random(config.seed)
+    torch.manual_seed(config.seed)
+    registry = ActorRegistry.load(config.actors)
+    train_rows, dev_rows, news_rows = load_training_data(config, rng)
+    model_config = copy.deepcopy(config.model)
+    encoder, tokenizer, resolved = load_encoder(model_config.backbone)
+    model_config.backbone_sha256 = weights_sha256(resolved)
+    net = build_net(model_config, encoder)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    net.to(device)
+    analyzer = FramingAnalyzer(net, tokenizer, model_config, registry, device=device)
+    return _Run(config, model_config, net, tokenizer, resolved, analyzer, train_rows, dev_rows, news_rows, rng, device)
 
 
-def _bucketed_batches(pool: list[Example], batch_size: int, rng: random.Random) -> list[list[Example]]:
-    """Shuffle, sort by length within chunks of BUCKET_BATCHES batches, shuffle the batches."""
-    order = pool[:]
-    rng.shuffle(order)
-    chunk = batch_size * BUCKET_BATCHES
-    batches = []
-    for c in range(0, len(order), chunk):
-        part = sorted(order[c : c + chunk], key=lambda ex: len(ex.text))
-        batches += [part[b : b + batch_size] for b in range(0, len(part), batch_size)]
-    rng.shuffle(batches)
-    return batches
+def _optimizer(run: _Run):
+    """AdamW over the trainable parameters, its schedule, and the number of steps."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    config = run.config
+    trainable = [(n, p) for n, p in run.net.named_parameters() if p.requires_grad]
+    groups = [{"params": [p for n, p in trainable if not n.startswith("encoder.")], "lr": config.head_learning_rate}]
+    body = [p for n, p in trainable if n.startswith("encoder.")]
+    if body:
+        groups.append({"params": body, "lr": config.learning_rate})
+    optimizer = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
+    pool = len(run.train_rows) * config.gold_repeat + len(run.news_rows)
+    total = -(-pool // config.batch_size) * config.epochs
+    if config.max_steps:
+        total = min(total, config.max_steps)
+    warmup = max(1, int(total * config.warmup_ratio))
+    return optimizer, get_linear_schedule_with_warmup(optimizer, warmup, total), total
+
+
+def _fit(run: _Run, optimizer, scheduler, total: int, report) -> tuple[int, list[dict]]:
+    """Epochs until ``total`` steps; leaves the best epoch's weights (on dev) in the network."""
+    from framing.evaluation.metrics import evaluate
+    from framing.model.persistence import trainable_state
+
+    losses = _Losses(run)
+    best_score, best_state, best_epoch, history, step = -1.0, None, 0, [], 0
+    for epoch in range(1, run.config.epochs + 1):
+        step, running = _train_epoch(run, optimizer, scheduler, losses, epoch, step, total, report)
+        run.net.eval()
+        scores = evaluate(run.analyzer, run.dev_rows)
+        history.append({"epoch": epoch, "loss": sum(running) / max(1, len(running)), "dev_score": _dev_score(scores),
+                        "dev_frames_macro_f1": scores.get("frames.macro_f1"),
+                        "dev_sentiment_macro_f1": scores.get("sentiment.macro_f1")})
+        report("epoch", history[-1])
+        if history[-1]["dev_score"] > best_score:
+            best_score, best_epoch = history[-1]["dev_score"], epoch
+            best_state = {k: v.clone() for k, v in trainable_state(run.net).items()}
+        if step >= total:
+            break
+    run.net.load_state_dict(best_state, strict=False)
+    run.net.eval()
+    return best_epoch, history
+
+
+def _train_epoch(run: _Run, optimizer, scheduler, losses, epoch: int, step: int, total: int, report):
+    """One pass over the shuffled, length-bucketed pool; returns the step count and losses."""
+    import torch
+
+    run.net.train()
+    running = []
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    pool = run.train_rows * run.config.gold_repeat + run.news_rows
+    for rows in bucketed_batches(pool, run.config.batch_size, run.rng):
+        if step >= total:
+            break
+        loss = losses(rows)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, MAX_GRAD_NORM)
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        running.append(float(loss.detach()))
+        recent = running[-LOSS_WINDOW:]
+        report("step", {"epoch": epoch, "step": step, "loss": sum(recent) / len(recent)})
+    return step, running
+
+
+class _Losses:
+    """The multi-task loss of a batch: BCE over frames (rows labelled for frames) plus
+    ``sentiment_weight`` times cross-entropy over the mentions that carry a sentiment."""
+
+    def __init__(self, run: _Run):
+        import torch
+
+        self.run, self.torch = run, torch
+        cfg = run.model_config
+        weight = (torch.tensor(frame_pos_weight(run.train_rows, cfg.frames)).to(run.device)
+                  if run.config.frame_pos_weight else None)
+        self.frame_loss = torch.nn.BCEWithLogitsLoss(pos_weight=weight)
+        self.sentiment_loss = torch.nn.CrossEntropyLoss()
+        self.frame_index = {f: k for k, f in enumerate(cfg.frames)}
+        self.sentiment_index = {s: k for k, s in enumerate(cfg.sentiments)}
+
+    def __call__(self, rows):
+        from framing.model.network import make_batch
+
+        torch, run = self.torch, self.run
+        spans = [[(m.start, m.end) for m in ex.mentions if m.sentiment] for ex in rows]
+        batch = make_batch(run.tokenizer, [ex.text for ex in rows], spans, run.model_config).to(run.device)
+        frame_logits, sentiment_logits = run.net(batch)
+        loss = frame_logits.new_zeros(())
+        labelled = [k for k, ex in enumerate(rows) if ex.frames is not None]
+        if labelled:
+            target = torch.zeros(len(labelled), len(self.frame_index), device=run.device)
+            for r, k in enumerate(labelled):
+                for f in rows[k].frames:
+                    target[r, self.frame_index[f]] = 1.0
+            loss = loss + self.frame_loss(frame_logits[labelled], target)
+        gold = [self.sentiment_index[m.sentiment] for ex in rows for m in ex.mentions if m.sentiment]
+        if gold:
+            target = torch.tensor(gold, device=run.device)
+            loss = loss + run.config.sentiment_weight * self.sentiment_loss(sentiment_logits, target)
+        return loss
 
 
 def _dev_score(scores: dict) -> float:
@@ -210,9 +211,54 @@ def _dev_score(scores: dict) -> float:
     return sum(parts) / len(parts) if parts else 0.0
 
 
-def _hashes(paths):
-    from framing.model.persistence import file_sha256
+def _finish(run: _Run) -> dict:
+    """Tune per-frame thresholds on dev (into the model config); return the dev scores."""
+    from framing.evaluation.metrics import evaluate, predict_examples, tune_thresholds
 
+    predictions = predict_examples(run.analyzer, run.dev_rows)
+    run.model_config.thresholds = tune_thresholds(run.dev_rows, run.model_config.frames, predictions["frame_probs"])
+    return evaluate(run.analyzer, run.dev_rows, predictions)
+
+
+def _metadata(run: _Run, best_epoch: int, history: list[dict], dev_scores: dict, seconds: float) -> dict:
+    import torch
+
+    config = run.config
+    return {
+        "framing_version": _version("framing"),
+        "versions": {name: _version(name) for name in ("torch", "transformers", "peft", "scikit-learn")},
+        "python": platform.python_version(),
+        "backbone": run.model_config.backbone,
+        "data": {"train": _hashes(config.train), "dev": _hashes(config.dev), "newsmtsc": _hashes(config.newsmtsc),
+                 "n_train": len(run.train_rows), "n_dev": len(run.dev_rows), "n_newsmtsc": len(run.news_rows)},
+        "train_config": config.to_dict(),
+        "best_epoch": best_epoch,
+        "history": history,
+        "train_seconds": round(seconds, 1),
+        "torch_threads": torch.get_num_threads(),
+        "scores": {"dev": dev_scores},
+    }
+
+
+def _save(run: _Run, meta: dict) -> Path:
+    import tomli_w
+
+    from framing.model.card import model_card
+    from framing.model.persistence import save_model
+
+    train_toml = tomli_w.dumps(_without_none(run.config.to_dict()))
+    card = model_card(run.model_config, meta)
+    return save_model(run.net, run.config.output, meta, card, run.config.actors, extra_files={"train.toml": train_toml})
+
+
+def _without_none(value):
+    """TOML has no null: unset optional values are left out (their defaults apply again)."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _hashes(paths):
     return {str(p): file_sha256(Path(p)) for p in paths}
 
 
@@ -223,23 +269,3 @@ def _version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "unknown"
-
-
-def _to_toml(config: TrainConfig) -> str:
-    """The training config as TOML (flat keys plus a [model] table)."""
-    def value(v):
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, str):
-            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        if isinstance(v, list):
-            return "[" + ", ".join(value(x) for x in v) + "]"
-        if isinstance(v, dict):
-            return "{ " + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + " }"
-        return repr(v)
-
-    data = config.to_dict()
-    model = data.pop("model")
-    lines = [f"{k} = {value(v)}" for k, v in data.items()]
-    lines += ["", "[model]"] + [f"{k} = {value(v)}" for k, v in model.items() if v is not None]
-    return "\n".join(lines) + "\n"
