@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.errors import DataError
-from framing.labels import FRAMES, NEWSMTSC_POLARITY, SENTIMENTS, SPLITS
+from framing.labels import DEFAULT_TAXONOMY, NEWSMTSC_POLARITY, SPLITS, Taxonomy
 
 
 @dataclass
@@ -60,7 +60,7 @@ def _problem(where: str, message: str) -> str:
     return f"{where}: {message}"
 
 
-def _parse_gold(obj: dict, path: str, line: int, problems: list[str]) -> Example | None:
+def _parse_gold(obj: dict, path: str, line: int, problems: list[str], taxonomy: Taxonomy) -> Example | None:
     where = f"{path}:{line}"
     start_count = len(problems)
     text = obj.get("text")
@@ -76,9 +76,10 @@ def _parse_gold(obj: dict, path: str, line: int, problems: list[str]) -> Example
             problems.append(_problem(where, f"'frames' must be a list of frame names or null, found {frames!r}"))
             frames = None
         else:
-            unknown = [f for f in frames if f not in FRAMES]
+            unknown = [f for f in frames if f not in taxonomy.frames]
             if unknown:
-                problems.append(_problem(where, f"unknown frame {unknown[0]!r}; allowed: {', '.join(FRAMES)}"))
+                problems.append(_problem(where, f"unknown frame {unknown[0]!r}; allowed: {', '.join(taxonomy.frames)}"
+                                                " (another taxonomy? pass it with --taxonomy)"))
             if len(set(frames)) != len(frames):
                 problems.append(_problem(where, f"frame listed twice in {frames}"))
     split = obj.get("split")
@@ -109,8 +110,9 @@ def _parse_gold(obj: dict, path: str, line: int, problems: list[str]) -> Example
             )
             continue
         sentiment = a.get("sentiment")
-        if sentiment is not None and sentiment not in SENTIMENTS:
-            problems.append(_problem(where, f"{label} sentiment must be one of {', '.join(SENTIMENTS)}, found {sentiment!r}"))
+        if sentiment is not None and sentiment not in taxonomy.sentiments:
+            problems.append(_problem(where, f"{label} sentiment must be one of {', '.join(taxonomy.sentiments)}, "
+                                            f"found {sentiment!r}"))
             continue
         mentions.append(GoldMention(start, end, mention, a.get("actor"), sentiment))
     if len(problems) > start_count:
@@ -121,7 +123,7 @@ def _parse_gold(obj: dict, path: str, line: int, problems: list[str]) -> Example
     )
 
 
-def _parse_newsmtsc(obj: dict, path: str, line: int, problems: list[str]) -> Example | None:
+def _parse_newsmtsc(obj: dict, path: str, line: int, problems: list[str], taxonomy: Taxonomy) -> Example | None:
     where = f"{path}:{line}"
     text = obj.get("sentence_normalized")
     if not isinstance(text, str) or not text.strip():
@@ -143,16 +145,18 @@ def _parse_newsmtsc(obj: dict, path: str, line: int, problems: list[str]) -> Exa
                    source="NewsMTSC", split=None, path=path, line=line)
 
 
-def read_examples(paths, splits: tuple[str, ...] | None = None) -> list[Example]:
+def read_examples(paths, splits: tuple[str, ...] | None = None, taxonomy: Taxonomy | None = None) -> list[Example]:
     """Read gold or NewsMTSC JSONL files; every problem in every file is collected.
 
     Raises :class:`DataError` listing all problems (``file:line: what is wrong``).
     ``splits`` keeps only gold rows of those splits (NewsMTSC rows have no split and are kept).
+    Frame and sentiment names are checked against ``taxonomy`` (default: the shipped one).
     """
-    return [ex for rows in read_example_files(paths, splits).values() for ex in rows]
+    return [ex for rows in read_example_files(paths, splits, taxonomy).values() for ex in rows]
 
 
-def read_example_files(paths, splits: tuple[str, ...] | None = None) -> dict[str, list[Example]]:
+def read_example_files(paths, splits: tuple[str, ...] | None = None,
+                       taxonomy: Taxonomy | None = None) -> dict[str, list[Example]]:
     """Like :func:`read_examples`, the rows grouped by file: ``{path as given: rows}``.
 
     Keys are the paths exactly as given (``"./eval/gold/gold.jsonl"`` stays so), and
@@ -161,13 +165,13 @@ def read_example_files(paths, splits: tuple[str, ...] | None = None) -> dict[str
     rows_of: dict[str, list[Example]] = {}
     problems: list[str] = []
     for given in dict.fromkeys(map(str, paths)):
-        rows_of[given] = _read_file(given, splits, problems)
+        rows_of[given] = _read_file(given, splits, problems, taxonomy or DEFAULT_TAXONOMY)
     if problems:
         raise DataError(problems)
     return rows_of
 
 
-def _read_file(path: str, splits, problems: list[str]) -> list[Example]:
+def _read_file(path: str, splits, problems: list[str], taxonomy: Taxonomy) -> list[Example]:
     examples = []
     try:
         handle = Path(path).open(encoding="utf-8")
@@ -193,7 +197,7 @@ def _read_file(path: str, splits, problems: list[str]) -> list[Example]:
                     problems.append(_problem(f"{path}:{number}", "expected a JSON object"))
                     continue
                 parse = _parse_newsmtsc if "sentence_normalized" in obj else _parse_gold
-                example = parse(obj, path, number, problems)
+                example = parse(obj, path, number, problems, taxonomy)
                 if example is not None and (splits is None or example.split is None or example.split in splits):
                     examples.append(example)
         except UnicodeDecodeError as e:
@@ -204,10 +208,10 @@ def _read_file(path: str, splits, problems: list[str]) -> list[Example]:
     return examples
 
 
-def check(paths) -> list[str]:
+def check(paths, taxonomy: Taxonomy | None = None) -> list[str]:
     """All problems in gold files: schema, labels, offsets, and cross-file consistency."""
     try:
-        examples = read_examples(paths)
+        examples = read_examples(paths, taxonomy=taxonomy)
     except DataError as e:
         return e.problems
     problems = []

@@ -14,7 +14,7 @@ from sklearn.metrics import cohen_kappa_score, f1_score
 from framing.data.gold import Example
 from framing.errors import FramingError
 from framing.evaluation.spans import match_spans
-from framing.labels import FRAMES, SENTIMENTS
+from framing.labels import DEFAULT_TAXONOMY, Taxonomy
 
 
 def _pair(a: list[Example], b: list[Example]):
@@ -30,14 +30,14 @@ def _same_actor(m, n) -> bool:
     return n.actor == m.actor or n.actor is None or m.actor is None
 
 
-def agreement(a: list[Example], b: list[Example]) -> dict:
+def agreement(a: list[Example], b: list[Example], taxonomy: Taxonomy = DEFAULT_TAXONOMY) -> dict:
     """Agreement figures as a flat dict (``frames.kappa.<frame>``, ``frames.alpha``, ...)."""
     import krippendorff
 
     pairs = _pair(a, b)
     out = {"n_sentences": len(pairs)}
     units = []
-    for frame in FRAMES:
+    for frame in taxonomy.frames:
         ya = np.array([frame in x.frames for x, _ in pairs], dtype=int)
         yb = np.array([frame in y.frames for _, y in pairs], dtype=int)
         out[f"frames.kappa.{frame}"] = float(cohen_kappa_score(ya, yb)) if (ya.any() or yb.any()) else float("nan")
@@ -52,8 +52,8 @@ def agreement(a: list[Example], b: list[Example]) -> dict:
         for i, m in enumerate(x.mentions):
             hit_a.append(i in matched)
             if i in matched and m.sentiment and y.mentions[matched[i]].sentiment:
-                sa.append(SENTIMENTS.index(m.sentiment))
-                sb.append(SENTIMENTS.index(y.mentions[matched[i]].sentiment))
+                sa.append(taxonomy.sentiments.index(m.sentiment))
+                sb.append(taxonomy.sentiments.index(y.mentions[matched[i]].sentiment))
         used = set(matched.values())
         hit_b.extend(k in used for k in range(len(y.mentions)))
     truth = [1] * len(hit_a) + [1] * sum(not h for h in hit_b)

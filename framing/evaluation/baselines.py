@@ -20,6 +20,7 @@ from sklearn.pipeline import make_pipeline
 
 from framing.model.config import ModelConfig
 from framing.errors import FramingError
+from framing.labels import DEFAULT_TAXONOMY, Taxonomy
 
 WINDOW_WORDS = 6
 MENTION_TOKEN = "TARGETMENTION"
@@ -32,8 +33,9 @@ def mention_window(text: str, start: int, end: int, words: int = WINDOW_WORDS) -
 
 
 class _Baseline:
-    def __init__(self, registry, frames_model, sentiment_model):
-        self.config = ModelConfig()  # labels and default 0.5 thresholds
+    def __init__(self, registry, frames_model, sentiment_model, taxonomy: Taxonomy = DEFAULT_TAXONOMY):
+        # The model's labels, with 0.5 thresholds.
+        self.config = ModelConfig(frames=list(taxonomy.frames), sentiments=list(taxonomy.sentiments))
         self.registry = registry
         self.frames_model = frames_model
         self.sentiment_model = sentiment_model
@@ -52,7 +54,7 @@ class _Baseline:
     def predict(self, texts, spans):
         frame_probs = np.asarray(self.frames_model.predict_proba(texts), dtype=float)
         windows = [mention_window(t, s, e) for t, sp in zip(texts, spans) for s, e in sp]
-        probs = self._sentiment_proba(windows) if windows else np.zeros((0, 3))
+        probs = self._sentiment_proba(windows) if windows else np.zeros((0, len(self.config.sentiments)))
         out, k = [], 0
         for sp in spans:
             out.append(probs[k : k + len(sp)])
@@ -66,19 +68,20 @@ class _Baseline:
         return full
 
 
-def majority(registry) -> _Baseline:
+def majority(registry, taxonomy: Taxonomy = DEFAULT_TAXONOMY) -> _Baseline:
     return _Baseline(registry, OneVsRestClassifier(DummyClassifier(strategy="most_frequent")),
-                     DummyClassifier(strategy="most_frequent"))
+                     DummyClassifier(strategy="most_frequent"), taxonomy)
 
 
-def tfidf_lr(registry, seed: int = 0) -> _Baseline:
+def tfidf_lr(registry, seed: int = 0, taxonomy: Taxonomy = DEFAULT_TAXONOMY) -> _Baseline:
     frames = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
                            OneVsRestClassifier(LogisticRegression(max_iter=2000, class_weight="balanced",
                                                                   random_state=seed)))
     sentiment = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True),
                               LogisticRegression(max_iter=2000, class_weight="balanced", random_state=seed))
-    return _Baseline(registry, frames, sentiment)
+    return _Baseline(registry, frames, sentiment, taxonomy)
 
 
-def fit_baselines(train_examples, registry, seed: int = 0) -> dict[str, _Baseline]:
-    return {"majority": majority(registry).fit(train_examples), "tfidf-lr": tfidf_lr(registry, seed).fit(train_examples)}
+def fit_baselines(train_examples, registry, seed: int = 0, taxonomy: Taxonomy = DEFAULT_TAXONOMY) -> dict[str, _Baseline]:
+    return {"majority": majority(registry, taxonomy).fit(train_examples),
+            "tfidf-lr": tfidf_lr(registry, seed, taxonomy).fit(train_examples)}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from framing import resources
 from framing.errors import FramingError
-from framing.labels import SPLITS
+from framing.labels import SPLITS, Taxonomy
 
 GOLD = "eval/gold/gold.jsonl"  # found in a checkout; an installed package has no gold data
 
@@ -56,12 +56,13 @@ def evaluate_model(gold: list[Path] | None = None, model=None, split: str | None
     gold = list(gold) if gold else [default_gold()]
     minimum = load_thresholds(fail_under) if fail_under else None
     previous = load_previous(compare) if compare else None
-    examples = read_examples(gold, splits=(split,) if split else None)
+    analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision)
+    taxonomy = Taxonomy.of_model(analyzer.config)  # gold labels are the model's labels
+    examples = read_examples(gold, splits=(split,) if split else None, taxonomy=taxonomy)
     if not examples:
         where = f"split {split!r} of " if split else ""
         raise FramingError(f"no gold sentences to evaluate in {where}{', '.join(map(str, gold))}; "
                            "check the --gold files and --split")
-    analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision)
     predictions = predict_examples(analyzer, examples)
     metrics = evaluate(analyzer, examples, predictions, bootstrap=bootstrap, seed=seed, slice_by=slice_by,
                        keep_predictions=True, calibration=calibration)
@@ -92,12 +93,13 @@ def _baselines(analyzer, examples, train_files, seed) -> dict:
     from framing.evaluation.baselines import fit_baselines
     from framing.evaluation.metrics import evaluate
 
-    train_rows = [ex for ex in read_examples(train_files, splits=("train",)) if ex.split == "train"]
+    taxonomy = Taxonomy.of_model(analyzer.config)
+    train_rows = [ex for ex in read_examples(train_files, splits=("train",), taxonomy=taxonomy) if ex.split == "train"]
     if not train_rows:
         raise FramingError(f"the baselines train on a train split, and {', '.join(map(str, train_files))} has none; "
                            "pass --baseline-train FILE.jsonl")
-    return {name: evaluate(predictor, examples) for name, predictor in fit_baselines(train_rows, analyzer.registry,
-                                                                                      seed).items()}
+    fitted = fit_baselines(train_rows, analyzer.registry, seed, taxonomy)
+    return {name: evaluate(predictor, examples) for name, predictor in fitted.items()}
 
 
 def _paired_p_values(previous: dict, metrics: dict, compare, n_sentiments: int, rounds: int, seed: int) -> dict:

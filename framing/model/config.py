@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from framing.errors import FramingError
-from framing.labels import FRAMES, SENTIMENTS
+from framing.labels import FRAMES, SENTIMENTS, Taxonomy
 from framing.validation import build_dataclass
 
 FORMAT_VERSION = 1
@@ -28,7 +28,7 @@ class ModelConfig:
     backbone_sha256: str | None = None
     frames: list[str] = field(default_factory=lambda: list(FRAMES))
     sentiments: list[str] = field(default_factory=lambda: list(SENTIMENTS))
-    thresholds: dict[str, float] = field(default_factory=lambda: {f: 0.5 for f in FRAMES})
+    thresholds: dict[str, float] = field(default_factory=dict)  # per frame; empty: 0.5 each until tuned on dev
     max_length: int = 128  # tokens per window; longer sentences are windowed
     stride: int = 32  # token overlap between windows of a long sentence
     finetune: str = "lora"
@@ -45,6 +45,10 @@ class ModelConfig:
     int8_keep_fp32: list[str] = field(default_factory=lambda: ["layer.0.output.dense", "layer.2.output.dense"])
     format_version: int = FORMAT_VERSION
 
+    def __post_init__(self):
+        if not self.thresholds and isinstance(self.frames, list):
+            self.thresholds = {f: 0.5 for f in self.frames}
+
     def validate(self) -> "ModelConfig":
         if self.format_version > FORMAT_VERSION:
             raise FramingError(
@@ -53,8 +57,7 @@ class ModelConfig:
             )
         if self.finetune not in FINETUNE_MODES:
             raise FramingError(f"finetune must be one of {', '.join(FINETUNE_MODES)}, found {self.finetune!r}")
-        if not self.frames or len(set(self.frames)) != len(self.frames):
-            raise FramingError(f"frames must be a non-empty list of distinct names, found {self.frames!r}")
+        Taxonomy(tuple(self.frames), tuple(self.sentiments))  # names non-empty, distinct, usable
         if sorted(self.thresholds) != sorted(self.frames):
             raise FramingError(f"thresholds must give one value per frame {self.frames}, found {sorted(self.thresholds)}")
         if not all(0.0 < t < 1.0 for t in self.thresholds.values()):

@@ -8,6 +8,7 @@ import random
 
 from framing.data.gold import Example, read_example_files, read_examples
 from framing.errors import FramingError
+from framing.labels import Taxonomy
 from framing.training.config import TrainConfig
 
 BUCKET_BATCHES = 50  # batches per length bucket: similar lengths pad little, order stays random
@@ -21,7 +22,8 @@ def normalized(text: str) -> str:
 def load_training_data(config: TrainConfig, rng: random.Random):
     """``(train, dev, newsmtsc)`` rows as ``config`` names them."""
     # One read of every file (train and dev are often the same gold file), all problems at once.
-    rows_of = read_example_files(config.train + config.dev)
+    taxonomy = Taxonomy.of_model(config.model)
+    rows_of = read_example_files(config.train + config.dev, taxonomy=taxonomy)
     train = [ex for p in dict.fromkeys(config.train) for ex in rows_of[p] if ex.split == "train"]
     dev = [ex for p in dict.fromkeys(config.dev) for ex in rows_of[p] if ex.split in ("dev", None)]
     if not train:
@@ -37,7 +39,7 @@ def load_training_data(config: TrainConfig, rng: random.Random):
 def _newsmtsc_rows(config: TrainConfig, rng: random.Random, exclude: set[str]) -> list[Example]:
     if not config.newsmtsc:
         return []
-    news = [ex for ex in read_examples(config.newsmtsc) if ex.mentions and normalized(ex.text) not in exclude]
+    news = [ex for ex in read_examples(config.newsmtsc, taxonomy=Taxonomy.of_model(config.model)) if ex.mentions and normalized(ex.text) not in exclude]
     if config.max_newsmtsc and len(news) > config.max_newsmtsc:
         news = rng.sample(news, config.max_newsmtsc)
     return news

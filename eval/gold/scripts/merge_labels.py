@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from framing.actors import ActorRegistry  # noqa: E402
+from framing.text.actors import ActorRegistry  # noqa: E402
 
 
 def offsets(text: str, mention: str, occurrence: int) -> tuple[int, int]:

@@ -1,0 +1,57 @@
+"""Reading tool exports: JSON or JSONL, every failure one line naming the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from framing.errors import DataError
+
+
+def read_export(path: Path, tool: str) -> list:
+    """The export's tasks: a JSON list, or one JSON object a line (JSONL)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataError([f"{path}: could not read the {tool} export ({e})"]) from None
+    if not text.strip():
+        raise DataError([f"{path}: the {tool} export is empty; export the project again with its annotations"])
+    stripped = text.lstrip()
+    try:
+        if stripped.startswith("["):
+            tasks = json.loads(text)
+        else:
+            tasks = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError as e:
+        raise DataError([f"{path}: expected a {tool} export (JSON or JSONL), found invalid JSON ({e.msg}, "
+                         f"line {e.lineno})"]) from None
+    except RecursionError:
+        raise DataError([f"{path}: JSON nested too deeply to be a {tool} export"]) from None
+    if not all(isinstance(t, dict) for t in tasks):
+        raise DataError([f"{path}: expected {tool} tasks (JSON objects), found other values"])
+    if not tasks:
+        raise DataError([f"{path}: the {tool} export holds no tasks"])
+    return tasks
+
+
+def wrong_tool(path: Path, tool: str, task: dict) -> DataError:
+    """The error for an export that is not this tool's, guessing whose it is."""
+    if "annotations" in task and "data" in task:
+        guess = "a Label Studio export (--from label-studio)"
+    elif "_input_hash" in task or "answer" in task:
+        guess = "a Prodigy export (--from prodigy)"
+    elif "entities" in task or "cats" in task or "label" in task:
+        guess = "a doccano export (--from doccano)"
+    else:
+        guess = "not an annotation tool's export"
+    return DataError([f"{path}: expected a {tool} export, found what looks like {guess}"])
+
+
+def task_id(task: dict, fields: tuple[str, ...], where: str) -> str:
+    for key in fields:
+        value = task.get(key)
+        if isinstance(value, dict):
+            value = value.get("framing_id")
+        if value not in (None, ""):
+            return str(value)
+    raise DataError([f"{where}: the task has no framing_id (it did not come from `framing data export`)"])
