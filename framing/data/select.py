@@ -57,12 +57,13 @@ class Candidate:
     labels: list[str] = field(default_factory=list)  # frames over their thresholds
     sentiments: list[dict] = field(default_factory=list)  # per mention: {label: probability}
     score: float = 0.0  # the strategy's score (higher: picked earlier)
+    strategy: str = ""  # the strategy that picked it
 
-    def to_record(self, strategy: str, seed: int, model: str | None) -> dict:
+    def to_record(self, seed: int, model: str | None) -> dict:
         return {"id": self.id, "doc_id": self.doc_id, "sentence_id": self.sentence_id, "text": self.text,
                 "context": self.context, "origin": self.origin, "actors": self.actors,
                 "predictions": {"frames": self.frames, "labels": self.labels, "sentiments": self.sentiments},
-                "selection": {"strategy": strategy, "score": round(self.score, 4), "seed": seed, "model": model}}
+                "selection": {"strategy": self.strategy, "score": round(self.score, 4), "seed": seed, "model": model}}
 
 
 @dataclass
@@ -91,18 +92,34 @@ def select(records, n: int, strategy: str = "random", analyzer=None, seed: int =
     given to ``random`` fills in predictions. ``exclude_texts`` are :func:`dedup_key` keys
     of gold sentences; ``exclude_docs`` gold document ids.
     """
-    if strategy not in STRATEGIES:
-        raise FramingError(f"--strategy must be one of {', '.join(STRATEGIES)}, found {strategy!r}")
-    if strategy != "random" and analyzer is None:
-        raise FramingError(f"strategy {strategy!r} ranks by the model's probabilities; pass --model")
-    if n < 1:
-        raise FramingError(f"--n must be at least 1, found {n}")
+    return select_mix(records, {strategy: n}, analyzer, seed, exclude_texts, exclude_docs, pool_size)
+
+
+def select_mix(records, mix: dict[str, int], analyzer=None, seed: int = 0, exclude_texts: set[str] | None = None,
+               exclude_docs: set[str] | None = None, pool_size: int | None = None) -> tuple[list[Candidate], SelectStats]:
+    """Several strategies over one pool, in the order given (``{"rare": 300, "random":
+    100}``); a sentence picked by one is not picked again."""
+    for strategy, n in mix.items():
+        if strategy not in STRATEGIES:
+            raise FramingError(f"--strategy must be one of {', '.join(STRATEGIES)}, found {strategy!r}")
+        if strategy != "random" and analyzer is None:
+            raise FramingError(f"strategy {strategy!r} ranks by the model's probabilities; pass --model")
+        if n < 1:
+            raise FramingError(f"--n must be at least 1, found {n}")
     rng = random.Random(seed)
-    pool, stats = _pool(records, pool_size or n * POOL_PER_PICK, rng, exclude_texts or set(), exclude_docs or set())
+    total = sum(mix.values())
+    pool, stats = _pool(records, pool_size or total * POOL_PER_PICK, rng, exclude_texts or set(), exclude_docs or set())
     if analyzer is not None:
         _predict(analyzer, pool)
-    ranked = RANKERS[strategy](pool, rng, analyzer)
-    return spread_over_documents(ranked, n), stats
+    picks: list[Candidate] = []
+    for strategy, n in mix.items():
+        taken = {id(c) for c in picks}
+        left = [c for c in pool if id(c) not in taken]
+        chosen = spread_over_documents(RANKERS[strategy](left, rng, analyzer), n)
+        for c in chosen:
+            c.strategy = strategy
+        picks += chosen
+    return picks, stats
 
 
 def _pool(records, size: int, rng: random.Random, exclude_texts: set[str], exclude_docs: set[str]):
@@ -225,7 +242,7 @@ def select_from_corpus(paths: list[str], n: int, strategy: str = "random", model
     picks, stats = select(iter_documents(paths, text_field, id_field), n, strategy, analyzer, seed, exclude_texts,
                           exclude_docs, pool_size)
     model_name = str(model) if model is not None else ("default" if analyzer is not None else None)
-    return [c.to_record(strategy, seed, model_name) for c in picks], stats
+    return [c.to_record(seed, model_name) for c in picks], stats
 
 
 def _taxonomy(analyzer):

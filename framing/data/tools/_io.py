@@ -55,3 +55,28 @@ def task_id(task: dict, fields: tuple[str, ...], where: str) -> str:
         if value not in (None, ""):
             return str(value)
     raise DataError([f"{where}: the task has no framing_id (it did not come from `framing data export`)"])
+
+
+def one_answer_per_task(path, tasks: list[dict], task_key: str, parse) -> tuple[list, list[str]]:
+    """Annotations and task ids of an export with one answer per line (doccano, Prodigy):
+    ``parse(task, id, text, where)`` gives the line's Annotation, or None for no answer."""
+    annotations, ids, problems = [], [], []
+    for number, task in enumerate(tasks, 1):
+        where = f"{path}, task {task.get(task_key, number)}"
+        text = task.get("text")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{where}: the task has no text")
+            continue
+        try:
+            ident = task_id(task, ("framing_id", "meta"), where)
+            if ident not in ids:
+                ids.append(ident)
+            annotation = parse(task, ident, text, where)
+        except DataError as e:
+            problems += e.problems
+            continue
+        if annotation is not None:
+            annotations.append(annotation)
+    if problems:
+        raise DataError(problems)
+    return annotations, ids

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from framing.data.annotations import NO_FRAME, Annotation, Mention, canonical_actor
-from framing.data.tools._io import read_export, task_id, wrong_tool
+from framing.data.tools._io import one_answer_per_task, read_export, wrong_tool
 from framing.errors import DataError
 
 SUFFIX = ".jsonl"
@@ -45,25 +45,8 @@ def read_annotations(path, registry) -> tuple[list[Annotation], list[str]]:
     tasks = read_export(path, "doccano")
     if "text" not in tasks[0] or not any(k in tasks[0] for k in ("cats", "entities", "label")):
         raise wrong_tool(path, "doccano JSONL", tasks[0])
-    annotations, ids, problems = [], [], []
-    for number, task in enumerate(tasks, 1):
-        where = f"{path}, task {task.get('id', number)}"
-        text = task.get("text")
-        if not isinstance(text, str) or not text.strip():
-            problems.append(f"{where}: the task has no text")
-            continue
-        try:
-            ident = task_id(task, ("framing_id", "meta"), where)
-            ids.append(ident)
-            annotation = _annotation(task, ident, text, str(task.get("user") or Path(path).stem), where, registry)
-        except DataError as e:
-            problems += e.problems
-            continue
-        if annotation is not None:
-            annotations.append(annotation)
-    if problems:
-        raise DataError(problems)
-    return annotations, ids
+    return one_answer_per_task(path, tasks, "id", lambda task, ident, text, where: _annotation(
+        task, ident, text, str(task.get("user") or Path(path).stem), where, registry))
 
 
 def _annotation(task, ident, text, annotator, where, registry) -> Annotation | None:

@@ -12,7 +12,7 @@ skipped.
 from __future__ import annotations
 
 from framing.data.annotations import NO_FRAME, Annotation, Mention, canonical_actor
-from framing.data.tools._io import read_export, task_id, wrong_tool
+from framing.data.tools._io import one_answer_per_task, read_export, wrong_tool
 from framing.errors import DataError
 
 SUFFIX = ".jsonl"
@@ -37,22 +37,8 @@ def read_annotations(path, registry) -> tuple[list[Annotation], list[str]]:
     tasks = read_export(path, "Prodigy")
     if "text" not in tasks[0] or "answer" not in tasks[0] and "_input_hash" not in tasks[0]:
         raise wrong_tool(path, "Prodigy JSONL (prodigy db-out)", tasks[0])
-    annotations, ids, problems = [], [], []
-    for number, task in enumerate(tasks, 1):
-        where = f"{path}, task {task.get('_task_hash', number)}"
-        text = task.get("text")
-        if not isinstance(text, str) or not text.strip():
-            problems.append(f"{where}: the task has no text")
-            continue
-        try:
-            ident = task_id(task, ("framing_id", "meta"), where)
-            ids.append(ident)
-            annotations.append(_annotation(task, ident, text, where, registry))
-        except DataError as e:
-            problems += e.problems
-    if problems:
-        raise DataError(problems)
-    return annotations, ids
+    return one_answer_per_task(path, tasks, "_task_hash", lambda task, ident, text, where: _annotation(
+        task, ident, text, where, registry))
 
 
 def _annotation(task, ident, text, where, registry) -> Annotation:
