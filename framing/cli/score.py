@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -45,6 +44,7 @@ def score(
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr (JSONL/CSV/JSON).")] = True,
 ) -> None:
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
+    from framing.files import atomic_write, temporary_beside
     from framing.inference import FramingAnalyzer
     from framing.text.reader import count_documents, iter_documents
     from framing.streaming import CsvWriter, DocumentCollector, JsonlWriter, completed_documents, json_text
@@ -66,7 +66,7 @@ def score(
         elif format == OutputFormat.jsonl:
             handle, tmp = out.open("a" if resume else "w", encoding="utf-8"), None
         else:
-            handle, tmp = _temporary_beside(out)
+            handle, tmp = temporary_beside(out)
         try:
             writer = (JsonlWriter(handle) if format == OutputFormat.jsonl
                       else CsvWriter(handle, analyzer.config.frames))
@@ -95,13 +95,13 @@ def score(
                 for table in _tables(analyzer, doc, roll_up):
                     target.print(table)
             if out is not None:
-                _atomic_write(out, target.export_text())
+                atomic_write(out, target.export_text())
         else:
             text = json_text(scored, [d.summary(analyzer.registry, roll_up) for d in scored])
             if out is None:
                 sys.stdout.write(text)
             else:
-                _atomic_write(out, text)
+                atomic_write(out, text)
 
     if run.duplicate_ids:
         typer.echo(f"warning: document ids seen more than once: {', '.join(map(repr, run.duplicate_ids))}; "
@@ -159,18 +159,3 @@ def _check_writable(path: Path) -> None:
     if path.is_dir() or not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         fail(f"{path}: expected a writable file path for --out, found " +
              ("a directory" if path.is_dir() else "no write permission") + "; choose another --out")
-
-
-def _temporary_beside(path: Path):
-    """An open text file next to ``path`` (same file system, so it can be renamed onto it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    return os.fdopen(fd, "w", encoding="utf-8", newline=""), tmp
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    handle, tmp = _temporary_beside(path)
-    with handle:
-        handle.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
