@@ -99,3 +99,37 @@ def test_int8_keeps_configured_layers_and_heads_fp32(tiny_model):
     assert len(kept) == 5 and not any(quantized[n] for n in kept)  # layer 0's FFN output and 4 head layers
     assert quantized["encoder.encoder.layer.1.output.dense"]
     assert all(v for n, v in quantized.items() if n not in kept and "pooler" not in n)
+
+
+def test_lora_merged_without_peft_matches_peft(tiny_model):
+    """Loading folds the adapters in by hand; peft's own merge gives the same network."""
+    import torch
+    from safetensors.torch import load_file
+
+    from framing.model.network import make_batch
+    from framing.model.persistence import build_net, load_encoder, read_config
+
+    config = read_config(tiny_model)
+    encoder, tokenizer, _ = load_encoder(config.backbone)
+    reference = build_net(config, encoder)
+    state = load_file(str(tiny_model / "weights.safetensors"))
+    assert any(k.endswith("lora_B.default.weight") and v.abs().sum() > 0 for k, v in state.items())  # trained
+    reference.load_state_dict(state, strict=False)
+    reference.encoder = reference.encoder.merge_and_unload()
+    reference.eval()
+    net, tokenizer, config, _ = load_model(tiny_model)
+    batch = make_batch(tokenizer, ["Moscow warned Kyiv.", "China and Russia agreed."], [[(0, 6)], [(0, 5), (10, 16)]],
+                       config)
+    with torch.inference_mode():
+        for ours, theirs in zip(net(batch), reference(batch)):
+            assert torch.allclose(ours, theirs, atol=1e-5)
+
+
+def test_loading_a_model_does_not_import_peft(tiny_model):
+    import subprocess
+    import sys
+
+    code = (f"from framing.inference import FramingAnalyzer; FramingAnalyzer.load({str(tiny_model)!r}); "
+            "import sys; print('peft' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -187,21 +187,28 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
             f"backbone {config.backbone!r} at {resolved}: weights sha256 {found[:12]}… does not match the "
             f"model's {config.backbone_sha256[:12]}…; install the backbone version the model was trained on"
         )
-    net = build_net(config, encoder)
     try:
         state = load_file(str(weights))
     except (SafetensorError, OSError) as e:
         raise FramingError(f"{weights}: not a readable safetensors file ({e}); restore or retrain the model") from None
-    missing = set(trainable_state(net)) - set(state)
+    if config.finetune == "lora":
+        # Adapters folded into the encoder's own weights: inference runs a plain encoder,
+        # and peft (seconds to import) is not needed to load a model.
+        from framing.model.network import FramingNet
+
+        state = merge_lora(encoder, state, config, weights)
+        net = FramingNet(encoder, config)
+        expected = {n for n in net.state_dict() if not n.startswith("encoder.")}
+    else:
+        net = build_net(config, encoder)
+        expected = set(trainable_state(net))
+    missing = expected - set(state)
     unexpected = set(state) - set(net.state_dict())
     if missing or unexpected:
         raise FramingError(
             f"{weights}: weights do not fit the config ({len(missing)} missing, {len(unexpected)} unexpected tensors)"
         )
     net.load_state_dict(state, strict=False)
-    if config.finetune == "lora":
-        with quiet_transformers():
-            net.encoder = net.encoder.merge_and_unload()
     net.eval()
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     if precision == "int8":
@@ -217,6 +224,34 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
         raise FramingError(f"precision must be fp32 or int8, found {precision!r}")
     net.to(device)
     return net, tokenizer, config, meta
+
+
+LORA_PREFIX = "encoder.base_model.model."  # where peft puts the wrapped encoder's modules
+
+
+def merge_lora(encoder, state: dict, config: ModelConfig, source) -> dict:
+    """Fold saved LoRA adapters into ``encoder`` in place, as peft's merge does:
+    ``W += (B @ A) * lora_alpha / lora_rank`` for each adapted linear layer. Returns the
+    tensors that are not adapters (the heads)."""
+    import torch
+
+    adapters: dict[str, dict[str, object]] = {}
+    rest = {}
+    for key, tensor in state.items():
+        if key.startswith(LORA_PREFIX) and ".lora_" in key:
+            module, part = key[len(LORA_PREFIX):].split(".lora_", 1)
+            adapters.setdefault(module, {})[part[0]] = tensor  # "A" or "B"
+        else:
+            rest[key] = tensor
+    modules = dict(encoder.named_modules())
+    scale = config.lora_alpha / config.lora_rank
+    for name, parts in adapters.items():
+        linear = modules.get(name)
+        if not isinstance(linear, torch.nn.Linear) or set(parts) != {"A", "B"}:
+            raise FramingError(f"{source}: adapter for {name!r} does not fit the encoder; restore or retrain the model")
+        with torch.no_grad():
+            linear.weight += (parts["B"].to(linear.weight.dtype) @ parts["A"].to(linear.weight.dtype)) * scale
+    return rest
 
 
 def int8_linear_layers(encoder, keep_fp32: list[str]) -> set[str]:
