@@ -56,6 +56,7 @@ class _Run:
     news_rows: list
     rng: random.Random
     device: str
+    data_hashes: dict  # sha256 of each data file, taken when it was read
 
 
 def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = None) -> TrainResult:
@@ -87,6 +88,8 @@ def _setup(config: TrainConfig) -> _Run:
     rng = random.Random(config.seed)
     torch.manual_seed(config.seed)
     registry = ActorRegistry.load(config.actors)
+    data_hashes = {name: _hashes(paths) for name, paths in
+                   (("train", config.train), ("dev", config.dev), ("newsmtsc", config.newsmtsc))}
     train_rows, dev_rows, news_rows = load_training_data(config, rng)
     model_config = copy.deepcopy(config.model)
     encoder, tokenizer, resolved = load_encoder(model_config.backbone)
@@ -95,7 +98,8 @@ def _setup(config: TrainConfig) -> _Run:
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net.to(device)
     analyzer = FramingAnalyzer(net, tokenizer, model_config, registry, device=device)
-    return _Run(config, model_config, net, tokenizer, resolved, analyzer, train_rows, dev_rows, news_rows, rng, device)
+    return _Run(config, model_config, net, tokenizer, resolved, analyzer, train_rows, dev_rows, news_rows, rng, device,
+                data_hashes)
 
 
 def _optimizer(run: _Run):
@@ -229,7 +233,7 @@ def _metadata(run: _Run, best_epoch: int, history: list[dict], dev_scores: dict,
         "versions": {name: _version(name) for name in ("torch", "transformers", "peft", "scikit-learn")},
         "python": platform.python_version(),
         "backbone": run.model_config.backbone,
-        "data": {"train": _hashes(config.train), "dev": _hashes(config.dev), "newsmtsc": _hashes(config.newsmtsc),
+        "data": {**run.data_hashes,
                  "n_train": len(run.train_rows), "n_dev": len(run.dev_rows), "n_newsmtsc": len(run.news_rows)},
         "train_config": config.to_dict(),
         "best_epoch": best_epoch,
