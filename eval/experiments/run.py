@@ -22,10 +22,14 @@ RUNS = {
     "frozen": {"model.finetune": "frozen", "head_learning_rate": 2e-3},
     "lora-r4-qv": {"model.lora_rank": 4, "model.lora_alpha": 8, "model.lora_targets": ["query", "value"]},
     "lora-r16": {},
+    # lora-r16 again on the restructured training code (transformers' warm-up schedule).
+    "lora-r16-rerun": {},
     "lora-r16-nosent": {"model.sentence_in_sentiment": False},
     "lora-r16-noweight": {"frame_pos_weight": False},
     "top2": {"model.finetune": "top_layers", "model.top_layers": 2, "learning_rate": 5e-5},
     "lora-r16-4ep-lr1e3": {"epochs": 4, "learning_rate": 1e-3},
+    # Gold train plus the silver set (eval/silver/silver.jsonl as merged when the run started).
+    "lora-r16-silver": {"train": ["eval/gold/gold.jsonl", "eval/silver/silver.jsonl"]},
 }
 
 
