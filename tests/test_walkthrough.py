@@ -54,7 +54,7 @@ def test_readme_walkthrough_runs_as_written(tmp_path, monkeypatch):
     new = [json.loads(line) for line in (tmp_path / "work" / "new.jsonl").read_text().splitlines()]
     conflicts = (tmp_path / "work" / "new.conflicts.jsonl")
     n_conflicts = len(conflicts.read_text().splitlines()) if conflicts.exists() else 0
-    assert len(new) + n_conflicts == 50 and all(r["annotator"] == "w1@annotators.framing+w2@annotators.framing"
+    assert len(new) + n_conflicts == 50 and all(r["annotator"] == "w3@annotators.framing+w4@annotators.framing"
                                                 for r in new)
     meta = json.loads((tmp_path / "models" / "mine" / "meta.json").read_text())
-    assert meta["data"]["n_train"] > 1613  # gold train plus the new rows
+    assert meta["data"]["n_train"] > 4813  # gold train and silver, plus the new rows

@@ -231,21 +231,14 @@ def select_from_corpus(paths: list[str], n: int, strategy: str = "random", model
     from framing.data.gold import read_examples
     from framing.text.reader import iter_documents
 
-    analyzer = None
-    if model is not None or strategy != "random":
-        from framing.inference import FramingAnalyzer
+    from framing.inference import FramingAnalyzer
+    from framing.labels import Taxonomy
 
-        analyzer = FramingAnalyzer.load(model)
-    examples = read_examples(gold, taxonomy=_taxonomy(analyzer)) if gold else []
+    # Always a model: every batch carries its predictions, for pre-annotation in the tools.
+    analyzer = FramingAnalyzer.load(model)
+    examples = read_examples(gold, taxonomy=Taxonomy.of_model(analyzer.config)) if gold else []
     exclude_texts = {dedup_key(ex.text) for ex in examples}
     exclude_docs = {ex.doc_id for ex in examples if ex.doc_id}
     picks, stats = select(iter_documents(paths, text_field, id_field), n, strategy, analyzer, seed, exclude_texts,
                           exclude_docs, pool_size)
-    model_name = str(model) if model is not None else ("default" if analyzer is not None else None)
-    return [c.to_record(seed, model_name) for c in picks], stats
-
-
-def _taxonomy(analyzer):
-    from framing.labels import DEFAULT_TAXONOMY, Taxonomy
-
-    return Taxonomy.of_model(analyzer.config) if analyzer is not None else DEFAULT_TAXONOMY
+    return [c.to_record(seed, str(model) if model is not None else "default") for c in picks], stats

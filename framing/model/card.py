@@ -29,7 +29,8 @@ def model_card(config, meta: dict) -> str:
         + (f" (rank {config.lora_rank}, alpha {config.lora_alpha}, on {', '.join(config.lora_targets)})"
            if config.finetune == "lora" else f" (top {config.top_layers} layers)" if config.finetune == "top_layers" else "")
         + f"; max {config.max_length} tokens a window, stride {config.stride}.",
-        f"- Training rows: {data.get('n_train', '?')} gold (train split), {data.get('n_newsmtsc', 0)} NewsMTSC "
+        f"- Training rows: {data.get('n_train', '?')} labelled sentences (train split of "
+        f"{', '.join(f'`{f}`' for f in data.get('train', {})) or '?'}), {data.get('n_newsmtsc', 0)} NewsMTSC "
         f"(sentiment only); model selected on {data.get('n_dev', '?')} dev rows, best epoch {meta.get('best_epoch')}.",
         f"- Training time: {meta.get('train_seconds')} s on {meta.get('torch_threads')} CPU threads.",
         "- Frame thresholds, tuned on dev: " + ", ".join(f"{k} {v:.2f}" for k, v in config.thresholds.items()) + ".",

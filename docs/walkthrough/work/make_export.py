@@ -1,7 +1,7 @@
 """Build docs/walkthrough/label-studio-export.json: what Label Studio's "Export > JSON" gives
-for docs/walkthrough/tasks.json after two annotators (W1, W2) labelled every task.
+for docs/walkthrough/tasks.json after two annotators (W3, W4) labelled every task.
 
-The labels are theirs (work/labels_W1.jsonl, work/labels_W2.jsonl: each sentence read
+The labels are theirs (work/labels_W3.jsonl, work/labels_W4.jsonl: each sentence read
 against the codebook); this script only writes them in Label Studio's export format
 (labelstud.io/guide/export): per task its data and predictions as imported, plus one
 annotation per annotator whose ``result`` holds the frames (``choices``) and each
@@ -20,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
-ANNOTATORS = {"W1": {"id": 11, "email": "w1@annotators.framing"}, "W2": {"id": 12, "email": "w2@annotators.framing"}}
+ANNOTATORS = {"W3": {"id": 13, "email": "w3@annotators.framing"}, "W4": {"id": 14, "email": "w4@annotators.framing"}}
 
 
 def offsets():

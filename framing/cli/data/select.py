@@ -18,8 +18,8 @@ def select(
     n: Annotated[int, typer.Option("--n", min=1, help="Sentences to select.")] = 500,
     strategy: Annotated[str, typer.Option(help="random, uncertainty (near the thresholds) or rare (rare frames).")]
     = "random",
-    model: Annotated[Optional[str], typer.Option(help="Model directory or shipped name; needed by uncertainty and "
-                                                      "rare [default: default].")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Model directory or shipped name whose predictions rank "
+                                                      "(uncertainty, rare) and pre-annotate [default: default].")] = None,
     gold: Annotated[list[Path], typer.Option("--gold", help="Gold files: their sentences and documents are never "
                                                             "selected (repeat the option).", exists=True,
                                              dir_okay=False)] = [],
