@@ -2,11 +2,11 @@
 
 >>> from framing import FramingAnalyzer
 >>> analyzer = FramingAnalyzer.load()              # the shipped default model
->>> doc = analyzer.score("The EU imposed new sanctions on Russia.")
+>>> doc = analyzer.score("Washington condemned the Russian invasion of Ukraine.")
 >>> doc.sentences[0].labels
 ['rivalry']
 >>> [(a.actor, a.sentiment) for a in doc.sentences[0].actors]
-[('European Union', 'neutral'), ('Russia', 'negative')]
+[('United States', 'neutral'), ('Russia', 'negative'), ('Ukraine', 'neutral')]
 
 (CI runs this example: it shows what the shipped model answers.)
 """
