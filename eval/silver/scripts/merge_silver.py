@@ -6,7 +6,11 @@ label; the same function the gold merge uses). NewsMTSC targets keep their human
 polarity. Every row records its annotator, batch and codebook version. A sentence whose
 batch is not finished yet is left out (and counted).
 
-    python eval/silver/scripts/merge_silver.py
+    python eval/silver/scripts/merge_silver.py 1 2 silver        # -> silver.jsonl, agreement/{a,b}.jsonl
+    python eval/silver/scripts/merge_silver.py 3 silver_r03      # -> silver_r03.jsonl, agreement/{a,b}_r03.jsonl
+
+A finished file is not rewritten with later rounds: a model trained on it (its meta.json
+holds the file's sha256) stays reproducible; a new round gets a file of its own.
 """
 
 from __future__ import annotations
@@ -32,11 +36,12 @@ def _gold_merge():
     return module
 
 
-def main() -> None:
+def main(rounds: list[int], name: str) -> None:
     to_actors = _gold_merge().to_actors
     registry = ActorRegistry.load()
     rows, agree_a, agree_b, missing = [], [], [], 0
-    for batch_path in sorted((SILVER / "work").glob("batch_r*.jsonl")):
+    batches = [b for r in rounds for b in sorted((SILVER / "work").glob(f"batch_r{r:02d}_*.jsonl"))]
+    for batch_path in batches:
         batch = batch_path.stem
         items = [json.loads(line) for line in batch_path.open(encoding="utf-8")]
         label_path = SILVER / "work" / "labels" / f"{batch}.jsonl"
@@ -59,9 +64,10 @@ def main() -> None:
     agree_b = [r for r in agree_b if r["id"] in primary]
     agree_a = [primary[r["id"]] for r in agree_b]
     rows.sort(key=lambda r: r["id"])
-    _write(SILVER / "silver.jsonl", rows)
-    _write(SILVER / "agreement" / "a.jsonl", agree_a)
-    _write(SILVER / "agreement" / "b.jsonl", agree_b)
+    suffix = name.removeprefix("silver")
+    _write(SILVER / f"{name}.jsonl", rows)
+    _write(SILVER / "agreement" / f"a{suffix}.jsonl", agree_a)
+    _write(SILVER / "agreement" / f"b{suffix}.jsonl", agree_b)
     print(f"{len(rows)} silver rows; {len(agree_b)} doubly labelled; {missing} not labelled yet")
 
 
@@ -71,4 +77,4 @@ def _write(path: Path, rows: list[dict]) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main([int(a) for a in sys.argv[1:-1]], sys.argv[-1])
