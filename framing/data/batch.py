@@ -32,11 +32,17 @@ class BatchItem:
     labels: list[str] = field(default_factory=list)  # predicted frames (over their thresholds)
     sentiments: list[dict] = field(default_factory=list)  # predicted, one per actor mention
     origin: str = ""
+    model: str | None = None  # the model whose predictions these are (selection.model)
+
+
+def jsonl_text(records) -> str:
+    """Records as JSONL text: one JSON object a line."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def write_jsonl(path: Path, records) -> None:
     """One JSON object a line, written whole or not at all."""
-    write_text_files({path: "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)})
+    write_text_files({path: jsonl_text(records)})
 
 
 def read_batch(path: Path) -> list[BatchItem]:
@@ -74,7 +80,8 @@ def read_batch(path: Path) -> list[BatchItem]:
         predictions = obj.get("predictions") or {}
         items.append(BatchItem(ident, obj["text"], str(obj.get("doc_id", "")), str(obj.get("context", "")), actors,
                                predictions.get("frames") or {}, predictions.get("labels") or [],
-                               predictions.get("sentiments") or [], str(obj.get("origin", ""))))
+                               predictions.get("sentiments") or [], str(obj.get("origin", "")),
+                               (obj.get("selection") or {}).get("model")))
     if not items and not problems:
         problems.append(f"{path}: expected batch records (one JSON object a line), found none")
     if problems:

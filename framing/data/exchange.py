@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from framing.data.annotations import ImportResult, merge
-from framing.data.batch import read_batch
+from framing.data.batch import jsonl_text, read_batch
 from framing.errors import FramingError
 from framing.labels import Taxonomy
 
@@ -29,11 +29,11 @@ def export_batch(batch: Path, tool: str, taxonomy: Taxonomy) -> dict[str, str]:
     if unknown:
         raise FramingError(f"{batch}: predicted frames {unknown} are not in the taxonomy ({', '.join(taxonomy.frames)});"
                            " pass the model's taxonomy with --taxonomy")
-    tasks = module.export_tasks(items, taxonomy, _model_of(batch))
+    tasks = module.export_tasks(items, taxonomy, items[0].model)
     if module.SUFFIX == ".json":
         files = {"tasks": json.dumps(tasks, ensure_ascii=False, indent=1) + "\n"}
     else:
-        files = {"tasks": "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tasks)}
+        files = {"tasks": jsonl_text(tasks)}
     if hasattr(module, "labelling_config"):
         files["config"] = module.labelling_config(taxonomy)
         _validate_with_label_studio(files["config"], tasks)
@@ -57,12 +57,6 @@ def _validate_with_label_studio(config: str, tasks: list[dict]) -> None:
                 raise FramingError(f"Label Studio rejects the task for {task['data']['framing_id']}: {errors[0]}")
 
 
-def _model_of(batch: Path) -> str | None:
-    with Path(batch).open(encoding="utf-8") as f:
-        first = json.loads(f.readline() or "{}")
-    return (first.get("selection") or {}).get("model")
-
-
 def import_annotations(paths: list[Path], tool: str, taxonomy: Taxonomy, registry, split: str | None,
                        batch: str | None = None, codebook: str | None = None) -> ImportResult:
     """Gold rows from one or more exports of ``tool`` (several files: one per annotator, as
@@ -79,6 +73,3 @@ def import_annotations(paths: list[Path], tool: str, taxonomy: Taxonomy, registr
         tasks += [t for t in ids if t not in tasks]
     return merge(annotations, tasks, taxonomy, split, batch or Path(paths[0]).stem, codebook)
 
-
-def jsonl(records) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)

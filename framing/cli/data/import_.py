@@ -31,18 +31,18 @@ def import_(
 ) -> None:
     """Gold rows with offsets checked against the text and the annotator kept; tasks where two
     annotators disagree are listed for adjudication, not merged."""
-    from framing.data.batch import write_text_files
-    from framing.data.exchange import import_annotations, jsonl
+    from framing.data.batch import jsonl_text, write_text_files
+    from framing.data.exchange import import_annotations
     from framing.text.actors import ActorRegistry
 
     conflicts = conflicts or out.with_suffix(".conflicts.jsonl")
     check_new_output(out, overwrite)
     result = import_annotations(exports, tool, load_taxonomy(taxonomy), ActorRegistry.load(actors), split, batch,
                                 codebook)
-    written = {out: jsonl(result.rows)}
+    written = {out: jsonl_text(result.rows)}
     if result.conflicts:
         check_new_output(conflicts, overwrite)
-        written[conflicts] = jsonl(result.conflicts)
+        written[conflicts] = jsonl_text(result.conflicts)
     write_text_files(written)
     typer.echo(f"wrote {out}: {len(result.rows)} rows from {len(result.annotators)} annotator"
                f"{'s' * (len(result.annotators) != 1)} ({', '.join(result.annotators) or 'none'}); "
