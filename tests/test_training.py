@@ -40,8 +40,10 @@ def test_training_is_deterministic(train_toml, tmp_path):
 
 
 @pytest.mark.parametrize("finetune, encoder_tensors", [("top_layers", "encoder.encoder.layer."), ("frozen", None)])
-def test_other_finetune_modes(train_toml, tmp_path, finetune, encoder_tensors):
+def test_other_finetune_modes(train_toml, tmp_path, finetune, encoder_tensors, monkeypatch):
     from safetensors.torch import load_file
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))  # frozen: the feature cache
 
     result = train(TrainConfig.from_toml(train_toml(tmp_path / finetune, finetune=finetune, epochs=1, max_steps=2)))
     names = set(load_file(str(result.model_dir / "weights.safetensors")))
@@ -127,3 +129,73 @@ def test_output_that_is_not_a_model_is_refused(train_toml, tmp_path, existing):
     with pytest.raises(FramingError, match="choose another --output"):
         train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1)))
     assert (out.read_text() if existing == "file" else (out / "notes.txt").read_text()) == "my notes"
+
+
+def _frozen_net(tiny_backbone):
+    from framing.model.config import ModelConfig
+    from framing.model.persistence import build_net, load_encoder
+
+    config = ModelConfig(backbone=str(tiny_backbone), finetune="frozen", max_length=48, stride=8)
+    encoder, tokenizer, _ = load_encoder(config.backbone)
+    return build_net(config, encoder).eval(), tokenizer, config
+
+
+def test_frozen_features_equal_the_network_and_resume(tiny_backbone, tmp_path, monkeypatch):
+    """Cached features are what the network computes; an interrupted pass keeps its chunks."""
+    import torch
+
+    from framing.data.gold import read_examples
+    from framing.model.network import make_batch
+    from framing.training import features as F
+
+    net, tokenizer, config = _frozen_net(tiny_backbone)
+    rows = read_examples([DATA / "tiny_gold.jsonl"]) + read_examples([DATA / "tiny_newsmtsc.jsonl"])
+    items = [(r.text, F.row_spans(r)) for r in rows]
+    monkeypatch.setattr(F, "CHUNK_ROWS", 4)
+    real_encode, calls = F._encode_chunk, []
+
+    def failing_second_chunk(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_encode(*args)
+
+    monkeypatch.setattr(F, "_encode_chunk", failing_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        F.cached_features(net, tokenizer, config, items, "cpu", folder=tmp_path)
+    assert len(list(tmp_path.glob("*.safetensors"))) == 1 and not list(tmp_path.glob(".chunk.*"))
+    monkeypatch.setattr(F, "_encode_chunk", real_encode)
+    progress = []
+    found = F.cached_features(net, tokenizer, config, items, "cpu", lambda d, t: progress.append(t), folder=tmp_path)
+    unique = len({F.item_key(*i) for i in items})
+    assert progress and progress[-1] == unique - 4 and len(found) == unique
+    for row in rows[:6]:
+        with torch.inference_mode():
+            text, mentions = net.features(make_batch(tokenizer, [row.text], [F.row_spans(row)], config))
+        got = found[F.row_key(row)]
+        assert torch.allclose(got.text, text[0], atol=1e-5) and torch.allclose(got.mentions, mentions, atol=1e-5)
+    again = []
+    F.cached_features(net, tokenizer, config, items, "cpu", lambda d, t: again.append(t), folder=tmp_path)
+    assert again == []  # everything came from the cache
+
+
+def test_feature_cache_key_follows_the_encoder():
+    from framing.model.config import ModelConfig
+    from framing.training.features import feature_key
+
+    base = ModelConfig(backbone="b", backbone_sha256="1" * 64)
+    assert feature_key(base) == feature_key(ModelConfig(backbone="b", backbone_sha256="1" * 64, lora_rank=2))
+    assert feature_key(base) != feature_key(ModelConfig(backbone="b", backbone_sha256="2" * 64))
+    assert feature_key(base) != feature_key(ModelConfig(backbone="b", backbone_sha256="1" * 64, max_length=64))
+
+
+def test_frozen_training_scores_dev_from_cached_features_as_the_analyzer_does(train_toml, tmp_path, monkeypatch):
+    """The dev scores saved in meta (from cached features) are the saved model's own."""
+    from framing.data.gold import read_examples
+    from framing.evaluation.metrics import evaluate
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    result = train(TrainConfig.from_toml(train_toml(tmp_path / "frozen", finetune="frozen", epochs=2)))
+    reloaded = evaluate(FramingAnalyzer.load(result.model_dir), read_examples([DATA / "tiny_gold.jsonl"], splits=("dev",)))
+    for key in ("frames.macro_f1", "sentiment.macro_f1"):
+        assert reloaded[key] == pytest.approx(result.dev_scores[key], abs=1e-6)

@@ -38,7 +38,9 @@ def train(
 
         def on_event(event, data):
             nonlocal task
-            if event == "start":
+            if event == "encode":
+                err.print(f"frozen encoder: {data['done']}/{data['total']} rows encoded and cached", highlight=False)
+            elif event == "start":
                 err.print(f"train {data['train']} gold rows, {data['newsmtsc']} NewsMTSC rows; dev {data['dev']} rows")
                 task = bar.add_task("train", total=data["steps"], epoch=1, loss=0.0, dev="")
             elif event == "step":

@@ -111,6 +111,12 @@ class FramingNet(nn.Module):
 
     def forward(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Frame logits ``[texts, frames]`` and sentiment logits ``[mentions, 3]``."""
+        return self.heads(*self.features(batch))
+
+    def features(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """What the heads read: sentence vectors ``[texts, H]`` and mention vectors
+        ``[mentions, H or 3H]``. With a frozen encoder these are fixed, so training can
+        compute them once (framing.training.features) and fit the heads alone."""
         hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
         mask = batch.attention_mask.unsqueeze(-1).to(hidden.dtype)
         token_sum = (hidden * mask).sum(1)  # [W, H]
@@ -121,13 +127,21 @@ class FramingNet(nn.Module):
         text_count = torch.zeros(batch.n_texts, 1, dtype=hidden.dtype, device=hidden.device)
         text_sum.index_add_(0, batch.window_text, token_sum)
         text_count.index_add_(0, batch.window_text, token_count)
-        frame_logits = self.frame_head(text_sum / text_count.clamp(min=1))
+        text_vec = text_sum / text_count.clamp(min=1)
+        span_width = hidden.shape[-1] * (3 if self.config.sentence_in_sentiment else 1)
         if batch.mention_window.numel() == 0:
-            return frame_logits, hidden.new_zeros(0, len(self.config.sentiments))
+            return text_vec, hidden.new_zeros(0, span_width)
         span_hidden = hidden[batch.mention_window]  # [M, L, H]
         span_mask = batch.mention_mask.unsqueeze(-1).to(hidden.dtype)
         span_vec = (span_hidden * span_mask).sum(1) / span_mask.sum(1).clamp(min=1)
         if self.config.sentence_in_sentiment:
             sentence = window_vec[batch.mention_window]
             span_vec = torch.cat([span_vec, sentence, span_vec * sentence], dim=-1)
-        return frame_logits, self.sentiment_head(span_vec)
+        return text_vec, span_vec
+
+    def heads(self, text_vec: torch.Tensor, mention_vec: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Frame logits from sentence vectors, sentiment logits from mention vectors."""
+        frame_logits = self.frame_head(text_vec)
+        if mention_vec.shape[0] == 0:
+            return frame_logits, frame_logits.new_zeros(0, len(self.config.sentiments))
+        return frame_logits, self.sentiment_head(mention_vec)

@@ -57,6 +57,8 @@ class _Run:
     rng: random.Random
     device: str
     data_hashes: dict  # sha256 of each data file, taken when it was read
+    features: dict | None = None  # frozen encoder: each row's features, computed once
+    predictor: object = None  # what dev is scored with: the analyzer, or cached features
 
 
 def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = None) -> TrainResult:
@@ -66,6 +68,9 @@ def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = No
     started = time.perf_counter()
     with torch_threads(config.threads or None):
         run = _setup(config)
+        run.predictor = run.analyzer
+        if run.model_config.finetune == "frozen":
+            run.features, run.predictor = _frozen_features(run, report)
         optimizer, scheduler, total = _optimizer(run)
         report("start", {"train": len(run.train_rows), "dev": len(run.dev_rows), "newsmtsc": len(run.news_rows),
                          "steps": total, "epochs": config.epochs})
@@ -102,6 +107,18 @@ def _setup(config: TrainConfig) -> _Run:
                 data_hashes)
 
 
+def _frozen_features(run: _Run, report):
+    """Features of every training and dev row from the frozen encoder (cached, or encoded
+    now), and a predictor that scores dev from them."""
+    from framing.training.features import CachedPredictor, cached_features, row_spans
+
+    items = [(ex.text, row_spans(ex)) for ex in run.train_rows + run.news_rows]
+    items += [(ex.text, [(m.start, m.end) for m in ex.mentions]) for ex in run.dev_rows]
+    features = cached_features(run.net, run.tokenizer, run.model_config, items, run.device,
+                               progress=lambda done, total: report("encode", {"done": done, "total": total}))
+    return features, CachedPredictor(run.net, run.model_config, run.analyzer.registry, features, run.device)
+
+
 def _optimizer(run: _Run):
     """AdamW over the trainable parameters, its schedule, and the number of steps."""
     import torch
@@ -132,7 +149,7 @@ def _fit(run: _Run, optimizer, scheduler, total: int, report) -> tuple[int, list
     for epoch in range(1, run.config.epochs + 1):
         step, running = _train_epoch(run, optimizer, scheduler, losses, epoch, step, total, report)
         run.net.eval()
-        scores = evaluate(run.analyzer, run.dev_rows)
+        scores = evaluate(run.predictor, run.dev_rows)
         history.append({"epoch": epoch, "loss": sum(running) / max(1, len(running)), "dev_score": _dev_score(scores),
                         "dev_frames_macro_f1": scores.get("frames.macro_f1"),
                         "dev_sentiment_macro_f1": scores.get("sentiment.macro_f1")})
@@ -188,12 +205,8 @@ class _Losses:
         self.sentiment_index = {s: k for k, s in enumerate(cfg.sentiments)}
 
     def __call__(self, rows):
-        from framing.model.network import make_batch
-
         torch, run = self.torch, self.run
-        spans = [[(m.start, m.end) for m in ex.mentions if m.sentiment] for ex in rows]
-        batch = make_batch(run.tokenizer, [ex.text for ex in rows], spans, run.model_config).to(run.device)
-        frame_logits, sentiment_logits = run.net(batch)
+        frame_logits, sentiment_logits = self._logits(rows)
         loss = frame_logits.new_zeros(())
         labelled = [k for k, ex in enumerate(rows) if ex.frames is not None]
         if labelled:
@@ -209,6 +222,20 @@ class _Losses:
         return loss
 
 
+    def _logits(self, rows):
+        from framing.model.network import make_batch
+        from framing.training.features import row_key, row_spans
+
+        run = self.run
+        if run.features is not None:
+            cached = [run.features[row_key(ex)] for ex in rows]
+            text = self.torch.stack([c.text for c in cached]).to(run.device)
+            mentions = self.torch.cat([c.mentions for c in cached]).to(run.device)
+            return run.net.heads(text, mentions)
+        batch = make_batch(run.tokenizer, [ex.text for ex in rows], [row_spans(ex) for ex in rows], run.model_config)
+        return run.net(batch.to(run.device))
+
+
 def _dev_score(scores: dict) -> float:
     """Model selection: the mean of frame and sentiment macro F1 on dev (those present)."""
     parts = [scores[k] for k in ("frames.macro_f1", "sentiment.macro_f1") if k in scores]
@@ -219,9 +246,9 @@ def _finish(run: _Run) -> dict:
     """Tune per-frame thresholds on dev (into the model config); return the dev scores."""
     from framing.evaluation.metrics import evaluate, predict_examples, tune_thresholds
 
-    predictions = predict_examples(run.analyzer, run.dev_rows)
+    predictions = predict_examples(run.predictor, run.dev_rows)
     run.model_config.thresholds = tune_thresholds(run.dev_rows, run.model_config.frames, predictions["frame_probs"])
-    return evaluate(run.analyzer, run.dev_rows, predictions)
+    return evaluate(run.predictor, run.dev_rows, predictions)
 
 
 def _metadata(run: _Run, best_epoch: int, history: list[dict], dev_scores: dict, seconds: float) -> dict:
