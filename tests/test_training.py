@@ -199,3 +199,53 @@ def test_frozen_training_scores_dev_from_cached_features_as_the_analyzer_does(tr
     reloaded = evaluate(FramingAnalyzer.load(result.model_dir), read_examples([DATA / "tiny_gold.jsonl"], splits=("dev",)))
     for key in ("frames.macro_f1", "sentiment.macro_f1"):
         assert reloaded[key] == pytest.approx(result.dev_scores[key], abs=1e-6)
+
+
+def _teacher_file(path: Path, texts: list[str], solidarity: float) -> Path:
+    """Teacher records as `framing score -f jsonl` writes them: one sentence, one mention each."""
+    with path.open("w") as f:
+        for k, text in enumerate(texts):
+            start = 100 * k  # document offsets: the reader makes them sentence-relative
+            f.write(json.dumps({
+                "doc_id": "d", "sentence_id": k, "start": start, "end": start + len(text), "text": text,
+                "frames": {"solidarity": solidarity, "caution": 0.0, "rivalry": 0.0, "dependency": 0.0},
+                "labels": ["solidarity"] if solidarity >= 0.5 else [],
+                "actors": [{"actor": "China", "mention": "China", "start": start, "end": start + 5,
+                            "sentiment": "positive", "scores": {"negative": 0.0, "neutral": 0.0, "positive": 1.0}}],
+            }) + "\n")
+    return path
+
+
+def test_distillation_pulls_the_student_to_the_teacher(train_toml, tmp_path, monkeypatch):
+    """Soft rows are learnt: the same run with distill_weight 0 and 3 ends far apart."""
+    from framing.data.gold import read_examples
+
+    monkeypatch.setenv("FRAMING_CACHE", str(tmp_path / "cache"))
+    texts = [f"China signed agreement number {k} with its partners." for k in range(40)]
+    held_out = read_examples([DATA / "tiny_gold.jsonl"], splits=("dev",))[0].text
+    teacher = _teacher_file(tmp_path / "teacher.jsonl", texts + [held_out], solidarity=1.0)
+    probe = [f"China signed agreement number {k} with its partners." for k in range(40, 50)]
+    means = {}
+    for weight in (0, 3):
+        result = train(TrainConfig.from_toml(train_toml(
+            tmp_path / f"w{weight}", finetune="frozen", epochs=10, head_learning_rate=0.01, distill=f'["{teacher}"]', distill_weight=weight)))
+        meta = json.loads((result.model_dir / "meta.json").read_text())
+        assert meta["data"]["n_distill"] == 40  # the dev sentence is kept out
+        analyzer = FramingAnalyzer.load(result.model_dir)
+        frames, sentiments = analyzer.predict(probe, [[(0, 5)]] * len(probe))
+        means[weight] = (sum(f[0] for f in frames) / len(probe), sum(s[0][2] for s in sentiments) / len(probe))
+    assert means[3][0] > means[0][0] + 0.2 and means[3][1] > means[0][1] + 0.2, means
+
+
+def test_teacher_records_are_checked(tmp_path):
+    from framing.errors import DataError
+    from framing.training.distill import read_soft_examples
+
+    path = _teacher_file(tmp_path / "t.jsonl", ["China agreed."], 0.5)
+    path.write_text(path.read_text() + '{"text": "No frames here.", "start": 0, "actors": []}\n' + "not json\n")
+    with pytest.raises(DataError) as caught:
+        read_soft_examples([str(path)], ["solidarity", "caution", "rivalry", "dependency"],
+                           ["negative", "neutral", "positive"])
+    first, second = caught.value.problems
+    assert first.startswith(f"{path}:2:") and "'frames'" in first
+    assert second.startswith(f"{path}:3:") and "invalid JSON" in second

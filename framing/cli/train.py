@@ -41,7 +41,8 @@ def train(
             if event == "encode":
                 err.print(f"frozen encoder: {data['done']}/{data['total']} rows encoded and cached", highlight=False)
             elif event == "start":
-                err.print(f"train {data['train']} gold rows, {data['newsmtsc']} NewsMTSC rows; dev {data['dev']} rows")
+                err.print(f"train {data['train']} gold rows, {data['newsmtsc']} NewsMTSC rows, "
+                          f"{data['distill']} teacher-scored rows; dev {data['dev']} rows")
                 task = bar.add_task("train", total=data["steps"], epoch=1, loss=0.0, dev="")
             elif event == "step":
                 bar.update(task, completed=data["step"], epoch=data["epoch"], loss=data["loss"])

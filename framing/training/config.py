@@ -20,12 +20,15 @@ class TrainConfig:
     """Settings of ``framing train``; a TOML file gives them, CLI options override keys.
 
     ``train`` and ``dev`` are gold JSONL files (the ``split`` field picks the rows);
-    ``newsmtsc`` are NewsMTSC JSONL files used as sentiment-only training examples.
+    ``newsmtsc`` are NewsMTSC JSONL files used as sentiment-only training examples;
+    ``distill`` are a teacher's ``framing score -f jsonl`` outputs, learnt as soft labels
+    (framing.training.distill).
     """
 
     train: list[str] = field(default_factory=lambda: ["eval/gold/gold.jsonl"])
     dev: list[str] = field(default_factory=lambda: ["eval/gold/gold.jsonl"])
     newsmtsc: list[str] = field(default_factory=list)
+    distill: list[str] = field(default_factory=list)
     output: str = "models/default"
     actors: str = "models/actors.toml"
     epochs: int = 4
@@ -36,6 +39,8 @@ class TrainConfig:
     warmup_ratio: float = 0.06
     seed: int = 13
     max_newsmtsc: int = 0  # 0: all NewsMTSC examples; else a seeded sample of that many
+    max_distill: int = 0  # 0: every teacher-scored sentence; else a seeded sample of that many
+    distill_weight: float = 1.0  # weight of the soft-label losses against the gold ones
     gold_repeat: int = 1  # how often each gold example is seen per epoch (gold is small)
     sentiment_weight: float = 1.0  # weight of the sentiment loss against the frame loss
     frame_pos_weight: bool = True  # weight rare frames up in the BCE loss (neg/pos ratio)
@@ -48,6 +53,9 @@ class TrainConfig:
             raise FramingError(f"epochs and batch_size must be at least 1, found {self.epochs} and {self.batch_size}")
         if self.learning_rate <= 0 or self.head_learning_rate <= 0:
             raise FramingError("learning rates must be positive")
+        if self.distill_weight < 0 or self.max_distill < 0:
+            raise FramingError(f"distill_weight and max_distill must not be negative, found "
+                               f"{self.distill_weight} and {self.max_distill}")
         if not self.train:
             raise FramingError("train: expected at least one training file")
         self.model.validate()

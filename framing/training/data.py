@@ -10,6 +10,7 @@ from framing.data.gold import Example, read_example_files, read_examples
 from framing.errors import FramingError
 from framing.labels import Taxonomy
 from framing.training.config import TrainConfig
+from framing.training.distill import SoftExample, read_soft_examples, sample_soft_examples
 
 BUCKET_BATCHES = 50  # batches per length bucket: similar lengths pad little, order stays random
 
@@ -20,7 +21,7 @@ def normalized(text: str) -> str:
 
 
 def load_training_data(config: TrainConfig, rng: random.Random):
-    """``(train, dev, newsmtsc)`` rows as ``config`` names them."""
+    """``(train, dev, newsmtsc, distill)`` rows as ``config`` names them."""
     # One read of every file (train and dev are often the same gold file), all problems at once.
     taxonomy = Taxonomy.of_model(config.model)
     rows_of = read_example_files(config.train + config.dev, taxonomy=taxonomy)
@@ -33,7 +34,13 @@ def load_training_data(config: TrainConfig, rng: random.Random):
     held_out = {normalized(ex.text) for rows in rows_of.values() for ex in rows if ex.split in ("dev", "test")}
     held_out |= {normalized(ex.text) for ex in dev}
     train = [ex for ex in train if normalized(ex.text) not in held_out]
-    return train, dev, _newsmtsc_rows(config, rng, held_out | {normalized(ex.text) for ex in train})
+    seen = held_out | {normalized(ex.text) for ex in train}
+    return train, dev, _newsmtsc_rows(config, rng, seen), _distill_rows(config, rng, seen)
+
+
+def _distill_rows(config: TrainConfig, rng: random.Random, exclude: set[str]) -> list[SoftExample]:
+    rows = read_soft_examples(config.distill, config.model.frames, config.model.sentiments)
+    return sample_soft_examples(rows, config.max_distill, rng, exclude, normalized)
 
 
 def _newsmtsc_rows(config: TrainConfig, rng: random.Random, exclude: set[str]) -> list[Example]:

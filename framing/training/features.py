@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from framing.model.split_backbone import cache_root
+from framing.training.distill import SoftExample
 
 CHUNK_ROWS = 256  # rows per cache file: what an interruption can cost
 ENCODE_BATCH = 32
@@ -46,7 +47,10 @@ def feature_key(model_config) -> str:
 
 
 def row_spans(row) -> list[tuple[int, int]]:
-    """The mentions a row trains sentiment on (those with a label), in the loss's order."""
+    """The mentions a row trains sentiment on (those with a label, or all of a teacher's
+    soft row), in the loss's order."""
+    if isinstance(row, SoftExample):
+        return list(row.spans)
     return [(m.start, m.end) for m in row.mentions if m.sentiment]
 
 
@@ -71,6 +75,7 @@ def cached_features(net, tokenizer, model_config, items: list[tuple[str, list]],
     folder.mkdir(parents=True, exist_ok=True)
     found = _read_chunks(folder)
     missing = [(key, item) for key, item in {item_key(*i): i for i in items}.items() if key not in found]
+    missing.sort(key=lambda entry: len(entry[1][0]))  # similar lengths batch with little padding
     for start in range(0, len(missing), CHUNK_ROWS):
         chunk = missing[start : start + CHUNK_ROWS]
         found.update(_encode_chunk(net, tokenizer, model_config, chunk, device, folder))

@@ -54,6 +54,7 @@ class _Run:
     train_rows: list
     dev_rows: list
     news_rows: list
+    soft_rows: list  # a teacher's soft labels (distillation)
     rng: random.Random
     device: str
     data_hashes: dict  # sha256 of each data file, taken when it was read
@@ -73,7 +74,7 @@ def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = No
             run.features, run.predictor = _frozen_features(run, report)
         optimizer, scheduler, total = _optimizer(run)
         report("start", {"train": len(run.train_rows), "dev": len(run.dev_rows), "newsmtsc": len(run.news_rows),
-                         "steps": total, "epochs": config.epochs})
+                         "distill": len(run.soft_rows), "steps": total, "epochs": config.epochs})
         best_epoch, history = _fit(run, optimizer, scheduler, total, report)
         dev_scores = _finish(run)
         seconds = time.perf_counter() - started
@@ -94,8 +95,9 @@ def _setup(config: TrainConfig) -> _Run:
     torch.manual_seed(config.seed)
     registry = ActorRegistry.load(config.actors)
     data_hashes = {name: _hashes(paths) for name, paths in
-                   (("train", config.train), ("dev", config.dev), ("newsmtsc", config.newsmtsc))}
-    train_rows, dev_rows, news_rows = load_training_data(config, rng)
+                   (("train", config.train), ("dev", config.dev), ("newsmtsc", config.newsmtsc),
+                    ("distill", config.distill))}
+    train_rows, dev_rows, news_rows, soft_rows = load_training_data(config, rng)
     model_config = copy.deepcopy(config.model)
     encoder, tokenizer, resolved = load_encoder(model_config.backbone)
     model_config.backbone_sha256 = weights_sha256(resolved)
@@ -103,8 +105,8 @@ def _setup(config: TrainConfig) -> _Run:
     device = "cuda" if torch.cuda.is_available() else "cpu"
     net.to(device)
     analyzer = FramingAnalyzer(net, tokenizer, model_config, registry, device=device)
-    return _Run(config, model_config, net, tokenizer, resolved, analyzer, train_rows, dev_rows, news_rows, rng, device,
-                data_hashes)
+    return _Run(config, model_config, net, tokenizer, resolved, analyzer, train_rows, dev_rows, news_rows, soft_rows,
+                rng, device, data_hashes)
 
 
 def _frozen_features(run: _Run, report):
@@ -112,7 +114,7 @@ def _frozen_features(run: _Run, report):
     now), and a predictor that scores dev from them."""
     from framing.training.features import CachedPredictor, cached_features, row_spans
 
-    items = [(ex.text, row_spans(ex)) for ex in run.train_rows + run.news_rows]
+    items = [(ex.text, row_spans(ex)) for ex in _pool(run, repeat=1)]
     items += [(ex.text, [(m.start, m.end) for m in ex.mentions]) for ex in run.dev_rows]
     features = cached_features(run.net, run.tokenizer, run.model_config, items, run.device,
                                progress=lambda done, total: report("encode", {"done": done, "total": total}))
@@ -131,12 +133,16 @@ def _optimizer(run: _Run):
     if body:
         groups.append({"params": body, "lr": config.learning_rate})
     optimizer = torch.optim.AdamW(groups, weight_decay=config.weight_decay)
-    pool = len(run.train_rows) * config.gold_repeat + len(run.news_rows)
-    total = -(-pool // config.batch_size) * config.epochs
+    total = -(-len(_pool(run)) // config.batch_size) * config.epochs
     if config.max_steps:
         total = min(total, config.max_steps)
     warmup = max(1, int(total * config.warmup_ratio))
     return optimizer, get_linear_schedule_with_warmup(optimizer, warmup, total), total
+
+
+def _pool(run: _Run, repeat: int | None = None) -> list:
+    """An epoch's rows: gold train ``gold_repeat`` times, NewsMTSC, the teacher's soft rows."""
+    return run.train_rows * (run.config.gold_repeat if repeat is None else repeat) + run.news_rows + run.soft_rows
 
 
 def _fit(run: _Run, optimizer, scheduler, total: int, report) -> tuple[int, list[dict]]:
@@ -171,8 +177,7 @@ def _train_epoch(run: _Run, optimizer, scheduler, losses, epoch: int, step: int,
     run.net.train()
     running = []
     params = [p for group in optimizer.param_groups for p in group["params"]]
-    pool = run.train_rows * run.config.gold_repeat + run.news_rows
-    for rows in bucketed_batches(pool, run.config.batch_size, run.rng):
+    for rows in bucketed_batches(_pool(run), run.config.batch_size, run.rng):
         if step >= total:
             break
         loss = losses(rows)
@@ -190,7 +195,9 @@ def _train_epoch(run: _Run, optimizer, scheduler, losses, epoch: int, step: int,
 
 class _Losses:
     """The multi-task loss of a batch: BCE over frames (rows labelled for frames) plus
-    ``sentiment_weight`` times cross-entropy over the mentions that carry a sentiment."""
+    ``sentiment_weight`` times cross-entropy over the mentions that carry a sentiment.
+    A teacher's soft rows add the same two losses against its probabilities, weighted by
+    ``distill_weight``."""
 
     def __init__(self, run: _Run):
         import torch
@@ -205,22 +212,39 @@ class _Losses:
         self.sentiment_index = {s: k for k, s in enumerate(cfg.sentiments)}
 
     def __call__(self, rows):
-        torch, run = self.torch, self.run
-        frame_logits, sentiment_logits = self._logits(rows)
-        loss = frame_logits.new_zeros(())
-        labelled = [k for k, ex in enumerate(rows) if ex.frames is not None]
-        if labelled:
-            target = torch.zeros(len(labelled), len(self.frame_index), device=run.device)
-            for r, k in enumerate(labelled):
-                for f in rows[k].frames:
-                    target[r, self.frame_index[f]] = 1.0
-            loss = loss + self.frame_loss(frame_logits[labelled], target)
-        gold = [self.sentiment_index[m.sentiment] for ex in rows for m in ex.mentions if m.sentiment]
-        if gold:
-            target = torch.tensor(gold, device=run.device)
-            loss = loss + run.config.sentiment_weight * self.sentiment_loss(sentiment_logits, target)
-        return loss
+        from framing.training.distill import SoftExample
 
+        torch, run, config = self.torch, self.run, self.run.config
+        frame_logits, sentiment_logits = self._logits(rows)
+        frame_targets, sentiment_targets, soft_frames, soft_mentions = [], [], [], []
+        mention = 0
+        for k, ex in enumerate(rows):
+            if isinstance(ex, SoftExample):
+                frame_targets.append((k, ex.frame_probs, True))
+                for probs in ex.sentiment_probs:
+                    sentiment_targets.append((mention, probs, True))
+                    mention += 1
+                continue
+            if ex.frames is not None:
+                frame_targets.append((k, [float(f in ex.frames) for f in self.frame_index], False))
+            for m in ex.mentions:
+                if m.sentiment:
+                    one_hot = [float(s == m.sentiment) for s in self.sentiment_index]
+                    sentiment_targets.append((mention, one_hot, False))
+                    mention += 1
+        loss = frame_logits.new_zeros(())
+        for soft in (False, True):
+            weight = config.distill_weight if soft else 1.0
+            frames = [(k, t) for k, t, s in frame_targets if s == soft]
+            if frames:
+                index, target = zip(*frames)
+                loss = loss + weight * self.frame_loss(frame_logits[list(index)], torch.tensor(target, device=run.device))
+            mentions = [(k, t) for k, t, s in sentiment_targets if s == soft]
+            if mentions:
+                index, target = zip(*mentions)
+                loss = loss + weight * config.sentiment_weight * self.sentiment_loss(
+                    sentiment_logits[list(index)], torch.tensor(target, device=run.device))
+        return loss
 
     def _logits(self, rows):
         from framing.model.network import make_batch
@@ -261,7 +285,8 @@ def _metadata(run: _Run, best_epoch: int, history: list[dict], dev_scores: dict,
         "python": platform.python_version(),
         "backbone": run.model_config.backbone,
         "data": {**run.data_hashes,
-                 "n_train": len(run.train_rows), "n_dev": len(run.dev_rows), "n_newsmtsc": len(run.news_rows)},
+                 "n_train": len(run.train_rows), "n_dev": len(run.dev_rows), "n_newsmtsc": len(run.news_rows),
+                 "n_distill": len(run.soft_rows)},
         "train_config": config.to_dict(),
         "best_epoch": best_epoch,
         "history": history,
