@@ -1,0 +1,177 @@
+"""A corpus in numbered shards, each scored into a part whole or not at all, parts joined at the end.
+
+The unit of work and of resumption for scoring in parallel (:mod:`framing.ray_engine`):
+
+* :func:`plan_shards` cuts the inputs, in the order ``framing score`` reads them, into shards
+  of at most ``shard_documents`` documents: line ranges of a JSONL(.gz) file, or runs of
+  consecutive text files. The plan depends only on the inputs, so a rerun plans the same shards.
+* :func:`score_shard` scores one shard with the single-machine path (reader, ``score_stream``,
+  ``JsonlWriter``) and returns its JSONL text: the same records, in the same order.
+* :class:`PartStore` keeps each finished shard's text in a part file (renamed into place
+  whole), so ``--resume`` scores only the shards without one, and joins the parts in shard
+  order into ``--out`` once every shard is there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from framing.errors import FramingError
+from framing.files import atomic_file, atomic_write
+from framing.streaming import JsonlWriter, ScoreRun, score_stream
+from framing.text.reader import (doc_id_in, is_jsonl, iter_documents, open_jsonl, read_jsonl_lines, read_one_file,
+                                 text_files)
+
+# Documents (JSONL lines or files) a shard: with news articles of about 30 sentences, some
+# 30,000 sentences, a few minutes on one core; what a killed run loses at most per worker.
+SHARD_DOCUMENTS = 1000
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Lines ``first_line`` .. ``first_line + lines - 1`` of the JSONL file ``path`` (``lines``
+    None: to the end of the file), or the text files ``files`` as ``(path, doc_id)`` pairs."""
+
+    number: int
+    path: str | None = None
+    first_line: int = 1
+    lines: int | None = None
+    files: tuple[tuple[str, str | None], ...] = ()
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Shard":
+        fields = json.loads(text)
+        return cls(**{**fields, "files": tuple(tuple(pair) for pair in fields["files"])})
+
+
+def plan_shards(paths: list[str], shard_documents: int = SHARD_DOCUMENTS) -> tuple[list[Shard], list[str]]:
+    """The shards of ``paths`` in reading order, and messages for paths with nothing to read.
+
+    JSONL files are counted line by line here (fast next to scoring); a file that cannot be
+    read to the end becomes one shard, whose scoring reports it as the single-machine path does.
+    """
+    shards: list[Shard] = []
+    bad: list[str] = []
+    pending_files: list[tuple[str, str | None]] = []
+
+    def close_files():
+        if pending_files:
+            shards.append(Shard(len(shards), files=tuple(pending_files)))
+            pending_files.clear()
+
+    for raw in paths:
+        if raw == "-":
+            raise FramingError("-: expected files to shard, found standard input; save it to a file and pass its path")
+        path = Path(raw)
+        files = [(f, doc_id_in(path, f)) for f in text_files(path)] if path.is_dir() else [(path, None)]
+        if not path.exists() or not files:
+            bad.extend(record.message for record in iter_documents([raw]))  # the reader's own message
+            continue
+        for f, doc_id in files:
+            if not is_jsonl(f):
+                pending_files.append((str(f), doc_id))
+                if len(pending_files) == shard_documents:
+                    close_files()
+                continue
+            close_files()
+            lines = _count_lines(f)
+            if lines is None:
+                shards.append(Shard(len(shards), str(f)))
+            for first in range(1, (lines or 0) + 1, shard_documents):
+                shards.append(Shard(len(shards), str(f), first, min(shard_documents, lines - first + 1)))
+    close_files()
+    return shards, bad
+
+
+def _count_lines(path: Path) -> int | None:
+    """Lines in a JSONL(.gz) file, or None when it cannot be read to the end."""
+    try:
+        with open_jsonl(path) as f:
+            return sum(1 for _ in f)
+    except (OSError, EOFError):
+        return None
+
+
+def shard_records(shard: Shard, text_field: str, id_field: str):
+    """The shard's documents (and bad records), as ``iter_documents`` yields them for the whole corpus."""
+    if shard.path is not None:
+        yield from read_jsonl_lines(Path(shard.path), text_field, id_field, shard.first_line, shard.lines)
+    for path, doc_id in shard.files:
+        yield from read_one_file(Path(path), text_field, id_field, doc_id)
+
+
+def score_shard(analyzer, shard: Shard, text_field: str = "text", id_field: str = "id",
+                skip_bad: bool = False) -> tuple[str, ScoreRun]:
+    """The shard's JSONL text, exactly as ``framing score -f jsonl`` writes those documents, and its run."""
+    buffer = io.StringIO()
+    run = score_stream(analyzer, shard_records(shard, text_field, id_field), JsonlWriter(buffer), skip_bad=skip_bad)
+    return buffer.getvalue(), run
+
+
+def merge_runs(runs: list[ScoreRun]) -> ScoreRun:
+    """One run from shard runs in shard order: counts added, messages listed up to the first stop."""
+    merged = ScoreRun()
+    for run in runs:
+        merged.documents += run.documents
+        merged.sentences += run.sentences
+        merged.skipped_resumed += run.skipped_resumed
+        merged.duplicate_ids += run.duplicate_ids
+        if merged.stopped_on is None:
+            merged.bad += run.bad
+            merged.stopped_on = run.stopped_on
+    return merged
+
+
+class PartStore:
+    """Finished shards' JSONL in ``.OUT.parts/`` beside ``--out``: ``NNNNNN.jsonl`` (renamed
+    into place whole, after its run figures ``NNNNNN.json``), and ``plan.json``, the shards and
+    scoring options they were made with, so that ``--resume`` never mixes parts of two plans."""
+
+    PLAN = "plan.json"
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.folder = out.parent / f".{out.name}.parts"
+
+    def open(self, plan: dict, resume: bool) -> dict[int, ScoreRun]:
+        """Start a run (a fresh folder) or resume one; returns the finished shards' runs."""
+        plan_file = self.folder / self.PLAN
+        plan = json.loads(json.dumps(plan))  # as it reads back: tuples become lists
+        if resume and plan_file.exists():
+            if json.loads(plan_file.read_text(encoding="utf-8")) != plan:
+                raise FramingError(f"{self.folder}: expected parts of this corpus and these options, found parts of "
+                                   "another run (inputs or options changed); rerun without --resume to start over")
+            return {n: run for n in range(len(plan["shards"])) if (run := self._finished(n)) is not None}
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True)
+        atomic_write(plan_file, json.dumps(plan, indent=1) + "\n")
+        return {}
+
+    def save(self, number: int, text: str, run: ScoreRun) -> None:
+        atomic_write(self._part(number).with_suffix(".json"), json.dumps(dataclasses.asdict(run)) + "\n")
+        atomic_write(self._part(number), text)
+
+    def join(self, shards: int) -> None:
+        """Write every part, in shard order, to ``--out`` (a temporary file renamed onto it), then drop the parts."""
+        with atomic_file(self.out) as handle:
+            for number in range(shards):
+                with self._part(number).open(encoding="utf-8") as part:
+                    shutil.copyfileobj(part, handle)
+        shutil.rmtree(self.folder)
+
+    def _part(self, number: int) -> Path:
+        return self.folder / f"{number:06d}.jsonl"
+
+    def _finished(self, number: int) -> ScoreRun | None:
+        if not self._part(number).exists():
+            return None
+        return ScoreRun(**json.loads(self._part(number).with_suffix(".json").read_text(encoding="utf-8")))
