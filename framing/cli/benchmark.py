@@ -37,3 +37,27 @@ def speed(
     console().print(speed_table(figures))
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+@app.command("engines")
+@user_errors
+def engines(
+    corpus: Annotated[Optional[Path], typer.Option(help="JSONL corpus [default: eval/bench/un-kremlin-sample.jsonl].",
+                                                   exists=True, dir_okay=False)] = None,
+    model: Annotated[Optional[Path], typer.Option(help="Model directory [default: models/default].")] = None,
+    repeats: Annotated[int, typer.Option(min=1, help="Runs per engine, interleaved.")] = 3,
+    workers: Annotated[int, typer.Option(min=1, help="Ray workers (one thread each).")] = 2,
+    shard_documents: Annotated[int, typer.Option(min=1, help="Documents a Ray shard.")] = 10,
+    precision: Annotated[str, typer.Option(help="fp32 or int8.")] = "fp32",
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON here.")] = None,
+) -> None:
+    """framing score end to end, local against --engine ray (Ray's start-up included); needs the ray extra."""
+    from framing.engine_benchmark import engines as run_engines
+    from framing.render import engines_table
+
+    err = console(stderr=True)
+    figures = run_engines(corpus, model, repeats, workers, shard_documents, precision,
+                          progress=lambda m: err.print(m, style="dim"))
+    console().print(engines_table(figures))
+    if json_out:
+        json_out.write_text(json.dumps(figures, indent=2) + "\n")
