@@ -140,6 +140,7 @@ class PartStore:
     def __init__(self, out: Path):
         self.out = out
         self.folder = out.parent / f".{out.name}.parts"
+        self._new_plan: dict | None = None
 
     def open(self, plan: dict, resume: bool) -> dict[int, ScoreRun]:
         """Start a run (a fresh folder) or resume one; returns the finished shards' runs."""
@@ -150,13 +151,18 @@ class PartStore:
                 raise FramingError(f"{self.folder}: expected parts of this corpus and these options, found parts of "
                                    "another run (inputs or options changed); rerun without --resume to start over")
             return {n: run for n in range(len(plan["shards"])) if (run := self._finished(n)) is not None}
+        if resume and self.out.exists():
+            raise FramingError(f"{self.out}: expected parts to resume, found the whole output (its parts were "
+                               "joined); rerun without --resume to score the corpus again")
         if self.folder.exists():
             shutil.rmtree(self.folder)
-        self.folder.mkdir(parents=True)
-        atomic_write(plan_file, json.dumps(plan, indent=1) + "\n")
+        self._new_plan = plan  # written with the first part: a run that scores nothing leaves nothing
         return {}
 
     def save(self, number: int, text: str, run: ScoreRun) -> None:
+        if not self.folder.exists():
+            self.folder.mkdir(parents=True)
+            atomic_write(self.folder / self.PLAN, json.dumps(self._new_plan, indent=1) + "\n")
         atomic_write(self._part(number).with_suffix(".json"), json.dumps(dataclasses.asdict(run)) + "\n")
         atomic_write(self._part(number), text)
 
@@ -166,7 +172,8 @@ class PartStore:
             for number in range(shards):
                 with self._part(number).open(encoding="utf-8") as part:
                     shutil.copyfileobj(part, handle)
-        shutil.rmtree(self.folder)
+        if self.folder.exists():  # (a corpus of no shards made none)
+            shutil.rmtree(self.folder)
 
     def _part(self, number: int) -> Path:
         return self.folder / f"{number:06d}.jsonl"

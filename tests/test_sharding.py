@@ -96,6 +96,8 @@ def test_part_store_resumes_only_its_own_plan(tmp_path):
     store.join(2)
     assert out.read_text() == "first\nsecond\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]  # the parts are gone
+    with pytest.raises(FramingError, match="found the whole output"):
+        PartStore(out).open(plan, resume=True)
 
 
 def test_fresh_run_drops_old_parts(tmp_path):
@@ -130,3 +132,13 @@ def test_engine_ray_needs_a_jsonl_file(tmp_path):
     result = CliRunner().invoke(app, ["score", str(corpus(tmp_path / "c.jsonl", 2)), "--engine", "ray"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: --engine ray writes JSONL to a file: pass --format jsonl and --out FILE"
+
+
+def test_ray_options_without_engine_ray_are_refused(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    result = CliRunner().invoke(app, ["score", str(corpus(tmp_path / "c.jsonl", 2)), "--workers", "4"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --address and --workers are options of --engine ray; add --engine ray or drop them"

@@ -68,6 +68,8 @@ def score(
         fail("--resume needs --format jsonl and --out FILE", 2)
     if engine == Engine.ray and (format != OutputFormat.jsonl or out is None):
         fail("--engine ray writes JSONL to a file: pass --format jsonl and --out FILE", 2)
+    if engine == Engine.local and (address or workers):
+        fail("--address and --workers are options of --engine ray; add --engine ray or drop them", 2)
     if out is not None:
         _check_writable(out)  # before scoring, not after an hour of it
     if engine == Engine.ray:
