@@ -19,13 +19,13 @@ import io
 import json
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from framing.errors import FramingError
 from framing.files import atomic_file, atomic_write
 from framing.streaming import JsonlWriter, ScoreRun, score_stream
-from framing.text.reader import (doc_id_in, is_jsonl, iter_documents, open_jsonl, read_jsonl_lines, read_one_file,
-                                 text_files)
+from framing.text.reader import (TEXT_SUFFIXES, BadRecord, check_size, doc_id_in, is_jsonl, iter_documents,
+                                 open_jsonl, read_jsonl_lines, read_one_file, text_document, text_files)
 
 # Documents (JSONL lines or files) a shard: with news articles of about 30 sentences, some
 # 30,000 sentences, a few minutes on one core; what a killed run loses at most per worker.
@@ -70,31 +70,93 @@ def plan_shards(paths: list[str], shard_documents: int = SHARD_DOCUMENTS) -> tup
     for raw in paths:
         if raw == "-":
             raise FramingError("-: expected files to shard, found standard input; save it to a file and pass its path")
-        path = Path(raw)
-        files = [(f, doc_id_in(path, f)) for f in text_files(path)] if path.is_dir() else [(path, None)]
-        if not path.exists() or not files:
-            bad.extend(record.message for record in iter_documents([raw]))  # the reader's own message
+        files = uri_files(raw) if is_uri(raw) else _local_files(Path(raw))
+        if not files:
+            bad.append(_nothing_to_read(raw, files))
             continue
         for f, doc_id in files:
-            if not is_jsonl(f):
-                pending_files.append((str(f), doc_id))
+            if not is_jsonl(PurePosixPath(f)):
+                pending_files.append((f, doc_id))
                 if len(pending_files) == shard_documents:
                     close_files()
                 continue
             close_files()
             lines = _count_lines(f)
             if lines is None:
-                shards.append(Shard(len(shards), str(f)))
+                shards.append(Shard(len(shards), f))
             for first in range(1, (lines or 0) + 1, shard_documents):
-                shards.append(Shard(len(shards), str(f), first, min(shard_documents, lines - first + 1)))
+                shards.append(Shard(len(shards), f, first, min(shard_documents, lines - first + 1)))
     close_files()
     return shards, bad
 
 
-def _count_lines(path: Path) -> int | None:
+def _local_files(path: Path) -> list[tuple[str, str | None]] | None:
+    """``(file, doc_id)`` pairs to read under a local path (doc_id None: the reader's own); None if it is missing."""
+    if not path.exists():
+        return None
+    return [(str(f), doc_id_in(path, f)) for f in text_files(path)] if path.is_dir() else [(str(path), None)]
+
+
+def _nothing_to_read(raw: str, files) -> str:
+    if is_uri(raw):
+        return (f"{raw}: no such file or directory" if files is None
+                else f"{raw}: directory has no {'/'.join(TEXT_SUFFIXES)} files to score")
+    return next(iter_documents([raw])).message  # the reader's own message
+
+
+def is_uri(path: str) -> bool:
+    """A storage URI (s3://, gs://, file://, ...), read through pyarrow's file systems (the ray extra)."""
+    return "://" in path
+
+
+def uri_files(uri: str) -> list[tuple[str, str | None]] | None:
+    """As :func:`_local_files`, for a storage URI: a file, or a folder's text files at any depth, sorted."""
+    from pyarrow import fs
+
+    filesystem, root = fs.FileSystem.from_uri(uri)
+    kind = filesystem.get_file_info(root).type
+    if kind == fs.FileType.NotFound:
+        return None
+    if kind != fs.FileType.Directory:
+        return [(uri, None)]
+    scheme = uri.split("://", 1)[0]
+    found = sorted(info.path for info in filesystem.get_file_info(fs.FileSelector(root, recursive=True))
+                   if info.is_file and info.base_name.lower().endswith(TEXT_SUFFIXES))
+    return [(f"{scheme}://{path}", doc_id_in(PurePosixPath(root), PurePosixPath(path))) for path in found]
+
+
+def open_uri(uri: str):
+    """A storage URI opened for reading bytes by line, decompressed if it ends in .gz."""
+    from pyarrow import fs
+
+    filesystem, path = fs.FileSystem.from_uri(uri)
+    return io.BufferedReader(filesystem.open_input_stream(path))  # (compression detected from the name)
+
+
+def _uri_document(uri: str, doc_id: str | None):
+    from pyarrow import fs
+
+    filesystem, path = fs.FileSystem.from_uri(uri)
+    try:
+        check_size(filesystem.get_file_info(path).size, uri)
+        with filesystem.open_input_stream(path, compression=None) as f:
+            document = text_document(f.read(), uri, PurePosixPath(path).name)
+    except FramingError as e:
+        return BadRecord(uri, str(e))
+    except OSError as e:
+        return BadRecord(uri, f"{uri}: could not read it ({e}); check the URI and its permissions")
+    document.doc_id = doc_id or document.doc_id
+    return document
+
+
+def _opener(path: str):
+    return open_uri if is_uri(path) else open_jsonl
+
+
+def _count_lines(path: str) -> int | None:
     """Lines in a JSONL(.gz) file, or None when it cannot be read to the end."""
     try:
-        with open_jsonl(path) as f:
+        with _opener(path)(path) as f:
             return sum(1 for _ in f)
     except (OSError, EOFError):
         return None
@@ -103,9 +165,13 @@ def _count_lines(path: Path) -> int | None:
 def shard_records(shard: Shard, text_field: str, id_field: str):
     """The shard's documents (and bad records), as ``iter_documents`` yields them for the whole corpus."""
     if shard.path is not None:
-        yield from read_jsonl_lines(Path(shard.path), text_field, id_field, shard.first_line, shard.lines)
+        yield from read_jsonl_lines(shard.path, text_field, id_field, shard.first_line, shard.lines,
+                                    _opener(shard.path))
     for path, doc_id in shard.files:
-        yield from read_one_file(Path(path), text_field, id_field, doc_id)
+        if is_uri(path):
+            yield _uri_document(path, doc_id)
+        else:
+            yield from read_one_file(Path(path), text_field, id_field, doc_id)
 
 
 def score_shard(analyzer, shard: Shard, text_field: str = "text", id_field: str = "id",

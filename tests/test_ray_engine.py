@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_sharding import corpus
+from tests.test_sharding import corpus, local_jsonl
 
 pytestmark = pytest.mark.slow
 TOLERANCE = 1e-5  # fp32 probabilities
@@ -149,3 +149,20 @@ def test_benchmark_engines_prints_figures(tiny_model, tmp_path):
     assert [r["engine"] for r in figures["runs"]] == ["local", "local, 1 thread", "ray, 2 workers x 1 thread"]
     assert all(r["median_wall_s"] > 0 and r["median_rate"] > 0 for r in figures["runs"])
     assert "ray," in done.stdout and "identical" in done.stdout  # the table (its cells wrap at 80 columns)
+
+
+def test_storage_uris_read_as_local_paths(analyzer, tmp_path):
+    """file:// goes through pyarrow's file systems, the code that reads s3:// and gs://."""
+    from framing.sharding import plan_shards, score_shard
+
+    folder = tmp_path / "archive"
+    (folder / "2024").mkdir(parents=True)
+    corpus(folder / "2024" / "c.jsonl.gz", 9)
+    (folder / "a.txt").write_text("Moscow and Beijing pledged a united front. Kyiv objected.")
+    (folder / "b.html").write_text("<p>Putin met Xi in Beijing.<p>The EU and NATO warned Russia.")
+    uri = folder.as_uri()
+    shards, bad = plan_shards([uri, f"{uri}/missing.jsonl"], shard_documents=4)
+    assert bad == [f"{uri}/missing.jsonl: no such file or directory"]
+    assert [s.path for s in shards if s.path] == [f"{uri}/2024/c.jsonl.gz"] * 3
+    assert [doc_id for s in shards for _, doc_id in s.files] == ["a", "b"]
+    assert "".join(score_shard(analyzer, s)[0] for s in shards) == local_jsonl(analyzer, [folder])

@@ -110,16 +110,24 @@ def _check_text(text: str, origin: str) -> str:
 def read_file(path: Path) -> Document:
     origin = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FramingError(f"{origin}: {size // 2**20} MB is over the {MAX_FILE_BYTES // 2**20} MB limit; split the file")
+        check_size(path.stat().st_size, origin)
         data = path.read_bytes()
     except PermissionError:
         raise FramingError(f"{origin}: permission denied; make the file readable") from None
+    return text_document(data, origin, path.name)
+
+
+def check_size(size: int, origin: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise FramingError(f"{origin}: {size // 2**20} MB is over the {MAX_FILE_BYTES // 2**20} MB limit; split the file")
+
+
+def text_document(data: bytes, origin: str, name: str) -> Document:
+    """A text, Markdown or HTML file's bytes as one document, its id the file ``name`` without suffix."""
     text = decode(data, origin)
-    if path.suffix.lower() in (".html", ".htm"):
+    if name.lower().endswith((".html", ".htm")):
         text = html_to_text(text)
-    return Document(path.stem, _check_text(text, origin), origin)
+    return Document(Path(name).stem, _check_text(text, origin), origin)
 
 
 def read_jsonl(lines, origin: str, text_field: str, id_field: str, first_line: int = 1) -> Iterator[Document | BadRecord]:
@@ -214,12 +222,12 @@ def read_one_file(path: Path, text_field: str, id_field: str, doc_id: str | None
         yield BadRecord(str(path), str(e))
 
 
-def read_jsonl_lines(path: Path, text_field: str, id_field: str, first_line: int = 1,
-                     lines: int | None = None) -> Iterator[Document | BadRecord]:
+def read_jsonl_lines(path: Path | str, text_field: str, id_field: str, first_line: int = 1,
+                     lines: int | None = None, opener=None) -> Iterator[Document | BadRecord]:
     """The records of a JSONL(.gz) file, all of them or ``lines`` lines from ``first_line`` on
-    (numbered as in the whole file)."""
+    (numbered as in the whole file); ``opener`` (default :func:`open_jsonl`) opens ``path`` for bytes."""
     try:
-        with open_jsonl(path) as f:
+        with (opener or open_jsonl)(path) as f:
             stop = None if lines is None else first_line - 1 + lines
             yield from read_jsonl(itertools.islice(f, first_line - 1, stop), str(path), text_field, id_field,
                                   first_line)
@@ -227,9 +235,9 @@ def read_jsonl_lines(path: Path, text_field: str, id_field: str, first_line: int
         yield BadRecord(str(path), f"{path}: could not read it ({e}); check the file is whole")
 
 
-def open_jsonl(path: Path):
+def open_jsonl(path: Path | str):
     """A JSONL(.gz) file opened for reading bytes, decompressed if gzipped."""
-    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+    return gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
 
 
 def count_documents(paths: list[str]) -> int | None:
