@@ -86,15 +86,7 @@ def _score_shards(ray, todo: list[Shard], scoring: ScoringOptions, options: RayO
     """Score the shards on Ray, saving each finished one; stops early at a shard stopped by a bad line."""
     started_here = not ray.is_initialized()
     if started_here:
-        # Local: as many CPUs as the workers need (the machine's by default); a cluster: what it has.
-        local_cpus = options.workers * options.threads if options.address is None and options.workers else None
-        try:
-            ray.init(address=options.address, num_cpus=local_cpus, include_dashboard=False,
-                     logging_level=logging.WARNING, configure_logging=True)
-        except (ConnectionError, RuntimeError, ValueError) as e:
-            where = f"a Ray cluster at {options.address}" if options.address else "a local Ray instance"
-            raise FramingError(f"--engine ray: expected {where}, found none ({str(e).splitlines()[0]}); start one "
-                               "with `ray start --head`, or check --address") from None
+        _start_ray(ray, options)
     runs: dict[int, ScoreRun] = {}
     try:
         context = ray.data.DataContext.get_current()
@@ -115,6 +107,18 @@ def _score_shards(ray, todo: list[Shard], scoring: ScoringOptions, options: RayO
         if started_here:
             ray.shutdown()
     return runs
+
+
+def _start_ray(ray, options: RayOptions) -> None:
+    """A local Ray (as many CPUs as the workers need, else the machine's), or the cluster at ``options.address``."""
+    local_cpus = options.workers * options.threads if options.address is None and options.workers else None
+    try:
+        ray.init(address=options.address, num_cpus=local_cpus, include_dashboard=False,
+                 logging_level=logging.WARNING, configure_logging=True)
+    except (ConnectionError, RuntimeError, ValueError) as e:
+        where = f"a Ray cluster at {options.address}" if options.address else "a local Ray instance"
+        raise FramingError(f"--engine ray: expected {where}, found none ({str(e).splitlines()[0]}); start one "
+                           "with `ray start --head`, or check --address") from None
 
 
 class ShardScorer:
