@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -29,10 +30,17 @@ def temporary_beside(path: Path):
 
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all (a temporary file renamed onto it)."""
+    with atomic_file(path) as handle:
+        handle.write(text)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path):
+    """A text file to write that appears at ``path`` whole when the block ends, or not at all."""
     handle, tmp = temporary_beside(path)
     try:
         with handle:
-            handle.write(text)
+            yield handle
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

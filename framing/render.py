@@ -212,6 +212,22 @@ def speed_table(figures: dict) -> Table:
     return table
 
 
+def engines_table(figures: dict) -> Table:
+    """``framing benchmark engines``: end-to-end seconds and scoring rates per engine."""
+    table = Table(title=f"framing score end to end on {figures['corpus']} ({figures['sentences']} sentences, "
+                        f"{figures['precision']}, median of {figures['repeats']} fresh processes)")
+    for col in ("engine", "wall s (median)", "min-max", "end to end s/s", "scoring s/s", "vs local"):
+        table.add_column(col, justify="left" if col == "engine" else "right")
+    local = figures["runs"][0]["median_wall_s"]
+    for r in figures["runs"]:
+        table.add_row(r["engine"], f"{r['median_wall_s']:.1f}", f"{min(r['wall_s']):.1f}-{max(r['wall_s']):.1f}",
+                      f"{figures['sentences'] / r['median_wall_s']:.0f}", f"{r['median_rate']:.0f}",
+                      f"{r['median_wall_s'] - local:+.1f} s")
+    table.caption = ("scoring s/s: the run's own summary line (local: model loaded to last record; ray: the whole "
+                     "run, Ray's start-up included); outputs " + ("identical" if figures["same_output"] else "DIFFER"))
+    return table
+
+
 def eval_tables(report, slice_by: list[str], calibration: bool, compare_name: str | None) -> list[Table]:
     """Every table of ``framing eval``, from an :class:`~framing.evaluation.harness.EvalReport`."""
     tables = metric_tables(report.metrics, report.labels, report.baselines)

@@ -1,4 +1,4 @@
-"""framing benchmark speed: sentences a second, project path against a baseline."""
+"""framing benchmark speed|engines: sentences a second, project path against a baseline; local against Ray."""
 
 from __future__ import annotations
 
@@ -12,28 +12,59 @@ from framing.cli._common import console, user_errors
 
 app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
+CorpusOption = Annotated[Optional[Path], typer.Option(help="JSONL corpus [default: eval/bench/un-kremlin-sample.jsonl].",
+                                                      exists=True, dir_okay=False)]
+ModelOption = Annotated[Optional[Path], typer.Option(help="Model directory [default: models/default].")]
+JsonOption = Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON here.")]
+
 
 @app.command("speed")
 @user_errors
 def speed(
-    corpus: Annotated[Optional[Path], typer.Option(help="JSONL corpus [default: eval/bench/un-kremlin-sample.jsonl].",
-                                                   exists=True, dir_okay=False)] = None,
-    model: Annotated[Optional[Path], typer.Option(help="Model directory [default: models/default].")] = None,
+    corpus: CorpusOption = None,
+    model: ModelOption = None,
     repeats: Annotated[int, typer.Option(min=1, help="Timed runs after one warm-up.")] = 3,
     precision: Annotated[list[str], typer.Option(help="fp32 and/or int8 (repeat the option).")] = ["fp32", "int8"],
     baseline: Annotated[bool, typer.Option(help="Also run the straightforward baseline (fp32).")] = True,
     threads: Annotated[int, typer.Option(min=0, help="torch threads (0: torch's default).")] = 0,
     text_field: Annotated[str, typer.Option(help="The corpus's text key.")] = "text",
     memory: Annotated[bool, typer.Option(help="Measure each path's peak memory in a fresh process.")] = True,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the figures as JSON here.")] = None,
+    json_out: JsonOption = None,
 ) -> None:
     """Score the same documents with the project's path and the baseline; print sentences/s."""
     from framing.benchmark import speed as run_speed
     from framing.render import speed_table
 
-    err = console(stderr=True)
     figures = run_speed(model, corpus, tuple(precision), repeats, baseline, threads or None,
-                        text_field=text_field, memory=memory, progress=lambda m: err.print(m, style="dim"))
-    console().print(speed_table(figures))
+                        text_field=text_field, memory=memory, progress=_progress())
+    _show(speed_table(figures), figures, json_out)
+
+
+@app.command("engines")
+@user_errors
+def engines(
+    corpus: CorpusOption = None,
+    model: ModelOption = None,
+    repeats: Annotated[int, typer.Option(min=1, help="Runs per engine, interleaved.")] = 3,
+    workers: Annotated[int, typer.Option(min=1, help="Ray workers (one thread each).")] = 2,
+    shard_documents: Annotated[int, typer.Option(min=1, help="Documents a Ray shard.")] = 10,
+    precision: Annotated[str, typer.Option(help="fp32 or int8.")] = "fp32",
+    json_out: JsonOption = None,
+) -> None:
+    """framing score end to end, local against --engine ray (Ray's start-up included); needs the ray extra."""
+    from framing.engine_benchmark import engines as run_engines
+    from framing.render import engines_table
+
+    figures = run_engines(corpus, model, repeats, workers, shard_documents, precision, progress=_progress())
+    _show(engines_table(figures), figures, json_out)
+
+
+def _progress():
+    err = console(stderr=True)
+    return lambda message: err.print(message, style="dim")
+
+
+def _show(table, figures: dict, json_out: Optional[Path]) -> None:
+    console().print(table)
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2) + "\n")

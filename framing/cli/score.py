@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from framing.cli._common import console, fail, user_errors
+from framing.sharding import SHARD_DOCUMENTS
 
 
 class OutputFormat(str, Enum):
@@ -24,6 +25,11 @@ class OutputFormat(str, Enum):
 class Precision(str, Enum):
     fp32 = "fp32"
     int8 = "int8"
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
 
 
 @user_errors
@@ -40,8 +46,17 @@ def score(
     id_field: Annotated[str, typer.Option(help="JSONL corpora: the document id key.")] = "id",
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Skip bad JSONL lines (counted) instead of stopping.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="JSONL --out: skip documents already written.")] = False,
-    threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default).", min=0)] = 0,
+    threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default; --engine ray: 1 a "
+                                              "worker).", min=0)] = 0,
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr (JSONL/CSV/JSON).")] = True,
+    engine: Annotated[Engine, typer.Option(help="local: this process; ray: Ray Data, here or on a cluster "
+                                                "(-f jsonl -o FILE; pip install -e \".[ray]\").")] = Engine.local,
+    address: Annotated[Optional[str], typer.Option(help="--engine ray: a cluster to join (auto, ray://host:port) "
+                                                        "[default: start Ray here].")] = None,
+    workers: Annotated[int, typer.Option(help="--engine ray: model-holding workers (0: one per --threads "
+                                              "CPUs of the cluster).", min=0)] = 0,
+    shard_documents: Annotated[int, typer.Option(help="--engine ray: documents a shard, the unit of work and "
+                                                      "of --resume.", min=1)] = SHARD_DOCUMENTS,
 ) -> None:
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.files import atomic_write, temporary_beside
@@ -51,8 +66,20 @@ def score(
 
     if resume and (format != OutputFormat.jsonl or out is None):
         fail("--resume needs --format jsonl and --out FILE", 2)
+    if engine == Engine.ray and (format != OutputFormat.jsonl or out is None):
+        fail("--engine ray writes JSONL to a file: pass --format jsonl and --out FILE", 2)
+    if engine == Engine.local and (address or workers):
+        fail("--address and --workers are options of --engine ray; add --engine ray or drop them", 2)
     if out is not None:
         _check_writable(out)  # before scoring, not after an hour of it
+    if engine == Engine.ray:
+        from framing.ray_engine import RayOptions, ScoringOptions, score_on_ray
+
+        scoring = ScoringOptions(str(model.resolve()) if model else None, str(actors.resolve()) if actors else None,
+                                 precision.value, text_field, id_field)
+        run = score_on_ray(paths, out, scoring, RayOptions(address, workers, threads or 1, progress), skip_bad,
+                           resume, shard_documents)
+        return _report(run, skip_bad, out)
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
     err = console(stderr=True)
@@ -103,6 +130,11 @@ def score(
             else:
                 atomic_write(out, text)
 
+    _report(run, skip_bad, out)
+
+
+def _report(run, skip_bad: bool, out: Optional[Path]) -> None:
+    """Warnings, bad records and the summary line on stderr; the exit code."""
     if run.duplicate_ids:
         typer.echo(f"warning: document ids seen more than once: {', '.join(map(repr, run.duplicate_ids))}; "
                    "their records share a doc_id (and --resume treats them as one): give each document its own "
@@ -113,7 +145,8 @@ def score(
         typer.echo("error: stopped at a bad JSONL line; fix it or pass --skip-bad", err=True)
         raise typer.Exit(1)
     if out is not None or run.bad or run.skipped_resumed:
-        typer.echo(f"{run.documents} documents, {run.sentences} sentences in {run.seconds:.1f} s"
+        typer.echo(f"{run.documents} documents, {run.sentences} sentences in {run.seconds:.1f} s "
+                   f"({run.sentences / max(run.seconds, 1e-9):.0f} sentences/s)"
                    + (f", {run.skipped_resumed} already done" if run.skipped_resumed else "")
                    + (f", {len(run.bad)} skipped as bad" if run.bad else ""), err=True)
     if run.bad and not skip_bad:

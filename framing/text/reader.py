@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 import sys
@@ -109,22 +110,30 @@ def _check_text(text: str, origin: str) -> str:
 def read_file(path: Path) -> Document:
     origin = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FramingError(f"{origin}: {size // 2**20} MB is over the {MAX_FILE_BYTES // 2**20} MB limit; split the file")
+        check_size(path.stat().st_size, origin)
         data = path.read_bytes()
     except PermissionError:
         raise FramingError(f"{origin}: permission denied; make the file readable") from None
+    return text_document(data, origin, path.name)
+
+
+def check_size(size: int, origin: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise FramingError(f"{origin}: {size // 2**20} MB is over the {MAX_FILE_BYTES // 2**20} MB limit; split the file")
+
+
+def text_document(data: bytes, origin: str, name: str) -> Document:
+    """A text, Markdown or HTML file's bytes as one document, its id the file ``name`` without suffix."""
     text = decode(data, origin)
-    if path.suffix.lower() in (".html", ".htm"):
+    if name.lower().endswith((".html", ".htm")):
         text = html_to_text(text)
-    return Document(path.stem, _check_text(text, origin), origin)
+    return Document(Path(name).stem, _check_text(text, origin), origin)
 
 
-def read_jsonl(lines, origin: str, text_field: str, id_field: str) -> Iterator[Document | BadRecord]:
+def read_jsonl(lines, origin: str, text_field: str, id_field: str, first_line: int = 1) -> Iterator[Document | BadRecord]:
     """Documents from JSONL lines (str, or bytes decoded line by line so that one binary
-    line is one bad record, not a lost file)."""
-    for number, line in enumerate(lines, 1):
+    line is one bad record, not a lost file); ``first_line`` numbers the first of them."""
+    for number, line in enumerate(lines, first_line):
         where = f"{origin}:{number}"
         if isinstance(line, bytes):
             try:
@@ -175,9 +184,9 @@ def iter_documents(paths: list[str], text_field: str = "text", id_field: str = "
             if not files:
                 yield BadRecord(raw, f"{raw}: directory has no {'/'.join(TEXT_SUFFIXES)} files to score")
             for f in files:
-                yield from _one_file(f, text_field, id_field, _doc_id_in(path, f))
+                yield from read_one_file(f, text_field, id_field, doc_id_in(path, f))
         elif path.exists():
-            yield from _one_file(path, text_field, id_field)
+            yield from read_one_file(path, text_field, id_field)
         else:
             yield BadRecord(raw, f"{raw}: no such file or directory")
 
@@ -188,21 +197,21 @@ def text_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.name.lower().endswith(TEXT_SUFFIXES))
 
 
-def _doc_id_in(folder: Path, path: Path) -> str:
+def doc_id_in(folder: Path, path: Path) -> str:
     """A file's document id within a scanned folder: its relative path without the suffix
     ("2024/speech"), so same-named files in different subfolders stay distinct."""
     relative = path.relative_to(folder)
     return str(relative.parent / path.stem) if relative.parent != Path(".") else path.stem
 
 
-def _one_file(path: Path, text_field: str, id_field: str, doc_id: str | None = None):
-    if path.name.lower().endswith((".jsonl", ".jsonl.gz")):
-        opener = gzip.open if path.suffix.lower() == ".gz" else open
-        try:
-            with opener(path, "rb") as f:
-                yield from read_jsonl(f, str(path), text_field, id_field)
-        except (OSError, EOFError) as e:  # a corrupt or truncated .gz
-            yield BadRecord(str(path), f"{path}: could not read it ({e}); check the file is whole")
+def is_jsonl(path: Path) -> bool:
+    return path.name.lower().endswith((".jsonl", ".jsonl.gz"))
+
+
+def read_one_file(path: Path, text_field: str, id_field: str, doc_id: str | None = None):
+    """The documents of one file: a JSONL corpus's records, or the file as one document."""
+    if is_jsonl(path):
+        yield from read_jsonl_lines(path, text_field, id_field)
         return
     try:
         document = read_file(path)
@@ -211,6 +220,24 @@ def _one_file(path: Path, text_field: str, id_field: str, doc_id: str | None = N
         yield document
     except FramingError as e:
         yield BadRecord(str(path), str(e))
+
+
+def read_jsonl_lines(path: Path | str, text_field: str, id_field: str, first_line: int = 1,
+                     lines: int | None = None, opener=None) -> Iterator[Document | BadRecord]:
+    """The records of a JSONL(.gz) file, all of them or ``lines`` lines from ``first_line`` on
+    (numbered as in the whole file); ``opener`` (default :func:`open_jsonl`) opens ``path`` for bytes."""
+    try:
+        with (opener or open_jsonl)(path) as f:
+            stop = None if lines is None else first_line - 1 + lines
+            yield from read_jsonl(itertools.islice(f, first_line - 1, stop), str(path), text_field, id_field,
+                                  first_line)
+    except (OSError, EOFError) as e:  # a corrupt or truncated .gz
+        yield BadRecord(str(path), f"{path}: could not read it ({e}); check the file is whole")
+
+
+def open_jsonl(path: Path | str):
+    """A JSONL(.gz) file opened for reading bytes, decompressed if gzipped."""
+    return gzip.open(path, "rb") if str(path).lower().endswith(".gz") else open(path, "rb")
 
 
 def count_documents(paths: list[str]) -> int | None:
@@ -223,10 +250,9 @@ def count_documents(paths: list[str]) -> int | None:
         for f in text_files(path) if path.is_dir() else [path]:
             if not f.exists():
                 continue
-            if f.name.lower().endswith((".jsonl", ".jsonl.gz")):
-                opener = gzip.open if f.suffix.lower() == ".gz" else open
+            if is_jsonl(f):
                 try:
-                    with opener(f, "rb") as handle:
+                    with open_jsonl(f) as handle:
                         total += sum(1 for line in handle if line.strip())
                 except OSError:
                     continue
