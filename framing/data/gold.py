@@ -27,6 +27,7 @@ from pathlib import Path
 
 from framing.errors import DataError
 from framing.labels import DEFAULT_TAXONOMY, NEWSMTSC_POLARITY, SPLITS, Taxonomy
+from framing.validation import loads_json
 
 
 @dataclass
@@ -189,7 +190,7 @@ def _read_file(path: str, splits, problems: list[str], taxonomy: Taxonomy) -> li
                     continue
                 rows += 1
                 try:
-                    obj = json.loads(line)
+                    obj = loads_json(line)
                 except json.JSONDecodeError as e:
                     problems.append(_problem(f"{path}:{number}", f"not valid JSON ({e.msg} at column {e.colno})"))
                     continue
