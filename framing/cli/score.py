@@ -28,6 +28,7 @@ class Precision(str, Enum):
 
 @user_errors
 def score(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Files, directories (.txt/.md/.html/.jsonl) or - for stdin.")],
     model: Annotated[Optional[Path], typer.Option(help="Model directory [default: models/default].")] = None,
     actors: Annotated[Optional[Path], typer.Option(help="Actor registry TOML [default: the model's].", exists=True,
@@ -46,6 +47,7 @@ def score(
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.files import atomic_write, temporary_beside
     from framing.inference import FramingAnalyzer
+    from framing.outputs import check_not_input, exclusive_output, run_identity, start_jsonl_output
     from framing.text.reader import count_documents, iter_documents
     from framing.streaming import CsvWriter, DocumentCollector, JsonlWriter, completed_documents, json_text
 
@@ -53,9 +55,13 @@ def score(
         fail("--resume needs --format jsonl and --out FILE", 2)
     if out is not None:
         _check_writable(out)  # before scoring, not after an hour of it
+        check_not_input(out, paths)
+        ctx.with_resource(exclusive_output(out))  # held until the command ends
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
     err = console(stderr=True)
+    if out is not None and format == OutputFormat.jsonl:
+        start_jsonl_output(out, run_identity(analyzer, precision.value), resume)
     done_ids = completed_documents(out) if resume else set()
     bar = err if progress and format != OutputFormat.table and out is not None else None
 

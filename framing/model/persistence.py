@@ -86,6 +86,7 @@ def save_model(net, out_dir: str | Path, meta: dict, card: str, actors_file: str
     An existing model at ``out_dir`` is replaced only once the new one is complete; if the
     last rename fails, the old model is put back.
     """
+    from safetensors import SafetensorError
     from safetensors.torch import save_file
 
     out_dir = Path(out_dir)
@@ -93,7 +94,10 @@ def save_model(net, out_dir: str | Path, meta: dict, card: str, actors_file: str
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        save_file(trainable_state(net), str(tmp / WEIGHTS_FILE))
+        try:
+            save_file(trainable_state(net), str(tmp / WEIGHTS_FILE))
+        except SafetensorError as e:  # its I/O errors (a full disk) are not OSErrors
+            raise FramingError(f"{out_dir}: could not write the model ({e}); check free space and permissions") from None
         meta = dict(meta, weights_sha256=file_sha256(tmp / WEIGHTS_FILE))
         (tmp / CONFIG_FILE).write_text(json.dumps(net.config.to_dict(), indent=2) + "\n", encoding="utf-8")
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
