@@ -76,10 +76,11 @@ def analyzer(tiny_model):
     return FramingAnalyzer.load(tiny_model)
 
 
-def assert_one_line_error(result, *expected: str, code: int = 1) -> str:
-    """The team's error promise for a CLI result: exit ``code``, exactly one ``error:`` line
-    on stderr containing each of ``expected``, no traceback. Returns that line."""
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+def assert_one_line_error(result, *expected: str, code: int = 1, prefix: str = "error:") -> str:
+    """The team's error promise for a CLI result: exit ``code``, exactly one line on stderr
+    starting with ``prefix`` (``skipped:`` for a bad file in a run) containing each of
+    ``expected``, no traceback. Returns that line."""
+    errors = [line for line in result.stderr.splitlines() if line.startswith(prefix)]
     assert result.exit_code == code, (result.exit_code, result.stderr)
     assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr
     assert all(text in errors[0] for text in expected), errors[0]

@@ -114,9 +114,11 @@ def score(
                    "their records share a doc_id (and --resume treats them as one): give each document its own "
                    "id (--id-field)", err=True)
     for message in run.bad:
-        typer.echo(f"error: {message}" if message == run.stopped_on else f"skipped: {message}", err=True)
+        if message == run.stopped_on:  # one line: what is wrong, then how to go on
+            typer.echo(f"error: {message}; the run stopped there: fix the line or pass --skip-bad", err=True)
+        else:
+            typer.echo(f"skipped: {message}", err=True)
     if run.stopped_on:
-        typer.echo("error: stopped at a bad JSONL line; fix it or pass --skip-bad", err=True)
         raise typer.Exit(1)
     if out is not None or run.bad or run.skipped_resumed:
         typer.echo(f"{run.documents} documents, {run.sentences} sentences in {run.seconds:.1f} s"
