@@ -206,3 +206,11 @@ def test_deeply_nested_gold_is_a_problem_line(tmp_path, command):
     result = runner.invoke(app, [*command, str(gold)])
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert f"{gold}:2: not valid JSON (nested too deeply" in result.stderr + result.stdout
+
+
+def test_a_lone_surrogate_in_gold_text_is_a_problem_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "1", "text": "China \ud800 said.", "frames": [], "split": "train"}) + "\n")
+    result = runner.invoke(app, ["data", "check", str(gold)])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"{gold}:1: 'text' holds a lone surrogate escape" in result.stderr + result.stdout

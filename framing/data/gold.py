@@ -27,6 +27,7 @@ from pathlib import Path
 
 from framing.errors import DataError
 from framing.labels import DEFAULT_TAXONOMY, NEWSMTSC_POLARITY, SPLITS, Taxonomy
+from framing.text.reader import clean_text
 from framing.validation import loads_json
 
 
@@ -67,6 +68,10 @@ def _parse_gold(obj: dict, path: str, line: int, problems: list[str], taxonomy: 
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         problems.append(_problem(where, "expected a non-empty string in 'text'"))
+        return None
+    if clean_text(text) != text:
+        problems.append(_problem(where, "'text' holds a lone surrogate escape (\\ud800-\\udfff), which is not a "
+                                        "character; fix the escape"))
         return None
     ident = obj.get("id")
     if not isinstance(ident, (str, int)) or ident == "":
