@@ -87,6 +87,7 @@ def test_a_fifo_is_read_once(tmp_path, name, payload):
     assert records and all(isinstance(r, Document) for r in records)
 
 
+@pytest.mark.slow
 def test_a_fifo_scores_from_the_cli_with_a_progress_bar(tiny_model, tmp_path):
     """A subprocess with a timeout: a hang fails the test instead of stalling the suite."""
     fifo = _fifo(tmp_path, "corpus.jsonl", b'{"id": "a", "text": "Moscow warned Kyiv."}\n')  # written once

@@ -44,8 +44,9 @@ def load_encoder(backbone: str):
                                                 local_files_only=True)
     except (OSError, ValueError, KeyError) as e:  # not cached, unknown model type, remote code asked for
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise FramingError(f"backbone {backbone!r}: could not load it ({first}); give a local encoder directory "
-                           "or fetch the hub id first (huggingface-cli download)") from None
+        fix = ("use an encoder directory transformers can load" if Path(resolved).is_dir()
+               else "give a local encoder directory or fetch the hub id first (huggingface-cli download)")
+        raise FramingError(f"backbone {backbone!r}: could not load it ({first}); {fix}") from None
     if not getattr(tokenizer, "is_fast", False):
         raise FramingError(f"backbone {backbone!r}: a fast tokenizer (tokenizer.json) is needed for offsets")
     return encoder, tokenizer, resolved
