@@ -1,7 +1,7 @@
 """Guards on ``framing score --out``: the user's files are never lost to an output.
 
 * an output that is one of the inputs, or inside a scanned folder, is refused (it would
-  truncate the input, or be read back in as it grows);
+  truncate the input, or be read back in as it grows), and so is a device or FIFO;
 * one run at a time writes an output: an exclusive lock (``flock``) on a hidden lock file
   beside it, held for the whole run;
 * a JSONL output has a sidecar, ``OUT.framing.json``, recording what wrote it (framing
@@ -24,8 +24,12 @@ from framing.files import atomic_write, file_sha256
 SIDECAR_SUFFIX = ".framing.json"
 
 
-def check_not_input(out: Path, inputs: list[str]) -> None:
-    """Refuse an ``out`` that is an input file or lies inside an input folder."""
+def check_output(out: Path, inputs: list[str]) -> None:
+    """Refuse an ``out`` that is an input file or lies inside an input folder, or that is
+    not a regular file (a device would be replaced by the final rename, a FIFO blocks)."""
+    if out.exists() and not out.is_file() and not out.is_dir():
+        raise FramingError(f"{out}: expected a regular file path for --out, found a device, FIFO or socket; write "
+                           "to a file and copy it from there")
     target = out.resolve()
     for raw in inputs:
         if raw == "-":

@@ -155,3 +155,12 @@ def test_full_disk_while_training_saves(train_toml, small_disk):
     assert_one_line_error(result, "No space left on device")
     assert not out.exists()
     assert _hidden_leftovers(small_disk) == []
+
+
+def test_out_that_is_a_fifo_or_device_is_refused(tiny_model, article, tmp_path):
+    fifo = tmp_path / "out.jsonl"
+    os.mkfifo(fifo)  # opening it to write would block forever with no reader
+    assert_one_line_error(score(tiny_model, article, "-f", "jsonl", "-o", fifo), "found a device, FIFO or socket")
+    if os.path.exists("/dev/null"):  # the final rename of a CSV would replace the device node
+        assert_one_line_error(score(tiny_model, article, "-f", "csv", "-o", "/dev/null"), "found a device")
+        assert not os.path.isfile("/dev/null")

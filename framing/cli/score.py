@@ -47,7 +47,7 @@ def score(
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.files import atomic_write, temporary_beside
     from framing.inference import FramingAnalyzer
-    from framing.outputs import check_not_input, exclusive_output, run_identity, start_jsonl_output
+    from framing.outputs import check_output, exclusive_output, run_identity, start_jsonl_output
     from framing.text.reader import count_documents, iter_documents
     from framing.streaming import CsvWriter, DocumentCollector, JsonlWriter, completed_documents, json_text
 
@@ -55,7 +55,7 @@ def score(
         fail("--resume needs --format jsonl and --out FILE", 2)
     if out is not None:
         _check_writable(out)  # before scoring, not after an hour of it
-        check_not_input(out, paths)
+        check_output(out, paths)
         ctx.with_resource(exclusive_output(out))  # held until the command ends
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
