@@ -46,9 +46,9 @@ def check_output(out: Path, inputs: list[str]) -> None:
 @contextlib.contextmanager
 def exclusive_output(out: Path):
     """Hold an exclusive lock on ``out`` for the block, or a FramingError when another run
-    holds it. The lock file (``.OUT.lock``) is removed by its holder while still locked;
+    holds it. The lock file (``.OUT-lock``) is removed by its holder while still locked;
     a run that finds its file removed between opening and locking tries the new one."""
-    lock = out.with_name(f".{out.name}.lock")
+    lock = out.with_name(f".{out.name}-lock")
     while True:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
