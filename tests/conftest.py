@@ -74,3 +74,32 @@ def analyzer(tiny_model):
     from framing.inference import FramingAnalyzer
 
     return FramingAnalyzer.load(tiny_model)
+
+
+def assert_one_line_error(result, *expected: str, code: int = 1, prefix: str = "error:") -> str:
+    """The team's error promise for a CLI result: exit ``code``, exactly one line on stderr
+    starting with ``prefix`` (``skipped:`` for a bad file in a run) containing each of
+    ``expected``, no traceback. Returns that line."""
+    errors = [line for line in result.stderr.splitlines() if line.startswith(prefix)]
+    assert result.exit_code == code, (result.exit_code, result.stderr)
+    assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert all(text in errors[0] for text in expected), errors[0]
+    return errors[0]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A folder on a 1 MB tmpfs, filled to its last 16 KB: writes there hit ENOSPC.
+    Skipped where mounting is not allowed (not root, containers without CAP_SYS_ADMIN)."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({done.stderr.decode().strip() or 'mount failed'})")
+    try:
+        (mount / "filler").write_bytes(b"\0" * (1024 * 1024 - 16 * 1024))
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

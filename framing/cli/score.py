@@ -34,6 +34,7 @@ class Engine(str, Enum):
 
 @user_errors
 def score(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(help="Files, directories (.txt/.md/.html/.jsonl) or - for stdin.")],
     model: Annotated[Optional[Path], typer.Option(help="Model directory [default: models/default].")] = None,
     actors: Annotated[Optional[Path], typer.Option(help="Actor registry TOML [default: the model's].", exists=True,
@@ -61,6 +62,7 @@ def score(
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.files import atomic_write, temporary_beside
     from framing.inference import FramingAnalyzer
+    from framing.outputs import check_output, exclusive_output, run_identity, start_jsonl_output
     from framing.text.reader import count_documents, iter_documents
     from framing.streaming import CsvWriter, DocumentCollector, JsonlWriter, completed_documents, json_text
 
@@ -72,6 +74,8 @@ def score(
         fail("--address and --workers are options of --engine ray; add --engine ray or drop them", 2)
     if out is not None:
         _check_writable(out)  # before scoring, not after an hour of it
+        check_output(out, paths)
+        ctx.with_resource(exclusive_output(out))  # held until the command ends
     if engine == Engine.ray:
         from framing.ray_engine import RayOptions, ScoringOptions, score_on_ray
 
@@ -83,6 +87,8 @@ def score(
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
     err = console(stderr=True)
+    if out is not None and format == OutputFormat.jsonl:
+        start_jsonl_output(out, run_identity(analyzer, precision.value), resume)
     done_ids = completed_documents(out) if resume else set()
     bar = err if progress and format != OutputFormat.table and out is not None else None
 
@@ -140,9 +146,11 @@ def _report(run, skip_bad: bool, out: Optional[Path]) -> None:
                    "their records share a doc_id (and --resume treats them as one): give each document its own "
                    "id (--id-field)", err=True)
     for message in run.bad:
-        typer.echo(f"error: {message}" if message == run.stopped_on else f"skipped: {message}", err=True)
+        if message == run.stopped_on:  # one line: what is wrong, then how to go on
+            typer.echo(f"error: {message}; the run stopped there: fix the line or pass --skip-bad", err=True)
+        else:
+            typer.echo(f"skipped: {message}", err=True)
     if run.stopped_on:
-        typer.echo("error: stopped at a bad JSONL line; fix it or pass --skip-bad", err=True)
         raise typer.Exit(1)
     if out is not None or run.bad or run.skipped_resumed:
         typer.echo(f"{run.documents} documents, {run.sentences} sentences in {run.seconds:.1f} s "

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.errors import DataError
+from framing.validation import loads_json
 
 
 @dataclass
@@ -57,7 +58,7 @@ def read_batch(path: Path) -> list[BatchItem]:
             continue
         where = f"{path}:{number}"
         try:
-            obj = json.loads(line)
+            obj = loads_json(line)
         except json.JSONDecodeError as e:
             problems.append(f"{where}: expected a JSON object a line, found invalid JSON ({e.msg})")
             continue

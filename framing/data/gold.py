@@ -27,6 +27,8 @@ from pathlib import Path
 
 from framing.errors import DataError
 from framing.labels import DEFAULT_TAXONOMY, NEWSMTSC_POLARITY, SPLITS, Taxonomy
+from framing.text.reader import clean_text
+from framing.validation import loads_json
 
 
 @dataclass
@@ -66,6 +68,10 @@ def _parse_gold(obj: dict, path: str, line: int, problems: list[str], taxonomy: 
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         problems.append(_problem(where, "expected a non-empty string in 'text'"))
+        return None
+    if clean_text(text) != text:
+        problems.append(_problem(where, "'text' holds a lone surrogate escape (\\ud800-\\udfff), which is not a "
+                                        "character; fix the escape"))
         return None
     ident = obj.get("id")
     if not isinstance(ident, (str, int)) or ident == "":
@@ -189,7 +195,7 @@ def _read_file(path: str, splits, problems: list[str], taxonomy: Taxonomy) -> li
                     continue
                 rows += 1
                 try:
-                    obj = json.loads(line)
+                    obj = loads_json(line)
                 except json.JSONDecodeError as e:
                     problems.append(_problem(f"{path}:{number}", f"not valid JSON ({e.msg} at column {e.colno})"))
                     continue

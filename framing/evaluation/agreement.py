@@ -45,7 +45,9 @@ def agreement(a: list[Example], b: list[Example], taxonomy: Taxonomy = DEFAULT_T
         out[f"frames.positives_b.{frame}"] = int(yb.sum())
         units.append(np.stack([ya, yb]))
     data = np.concatenate(units, axis=1).astype(float)
-    out["frames.alpha"] = float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    # Alpha is undefined when every decision is the same (no frame anywhere): nan, as kappa.
+    out["frames.alpha"] = (float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+                           if np.unique(data).size > 1 else float("nan"))
     sa, sb, hit_a, hit_b = [], [], [], []
     for x, y in pairs:
         matched = match_spans(x.mentions, y.mentions, _same_actor)

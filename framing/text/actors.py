@@ -23,7 +23,7 @@ from pathlib import Path
 
 from framing import resources
 from framing.errors import FramingError
-from framing.validation import read_structured
+from framing.validation import build_dataclass, check_type, read_structured
 
 KINDS = ("state", "leader", "organisation", "bloc")
 # Titles before a leader's name: "President Moon Jae-in" is a mention of Moon Jae-in, and in
@@ -68,6 +68,29 @@ class Actor:
     not_after: tuple[str, ...] = ()
 
 
+@dataclass
+class ActorEntry:
+    """One ``[[actor]]`` table of a registry TOML, as written (types checked on reading)."""
+
+    name: str
+    kind: str
+    aliases: list[str]
+    demonyms: list[str] = field(default_factory=list)
+    state: str | None = None
+    not_after: list[str] = field(default_factory=list)
+
+    def validate(self) -> "ActorEntry":
+        if not self.name:
+            raise FramingError("expected a non-empty 'name'")
+        if self.kind not in KINDS:
+            raise FramingError(f"kind must be one of {', '.join(KINDS)}, found {self.kind!r}")
+        if not self.aliases:
+            raise FramingError("expected a non-empty 'aliases' list")
+        if not all(word.strip() for word in self.aliases + self.demonyms + self.not_after):
+            raise FramingError("aliases, demonyms and not_after must not contain empty strings; remove them")
+        return self
+
+
 @dataclass(frozen=True)
 class Mention:
     actor: str
@@ -87,6 +110,9 @@ class ActorRegistry:
         self.by_name = {a.name: a for a in self.actors}
         self._alias_to_actor: dict[str, tuple[Actor, bool]] = {}
         for actor in self.actors:
+            if not all(actor.aliases) or not all(actor.demonyms):
+                raise FramingError(f"{self.source}: {actor.name}: an empty alias or demonym would match everywhere; "
+                                   "remove it")
             for alias in actor.aliases:
                 self._alias_to_actor[alias] = (actor, False)
             for demonym in actor.demonyms:
@@ -108,30 +134,20 @@ class ActorRegistry:
         entries = data.get("actor")
         if not isinstance(entries, list) or not entries:
             raise FramingError(f"{source}: expected [[actor]] tables with name, kind and aliases; found none")
+        check_type(entries, list[dict], f"{source}: actor")
         actors, seen = [], {}
-        for i, entry in enumerate(entries, 1):
-            where = f"{source}: actor #{i}"
-            name = entry.get("name")
-            if not isinstance(name, str) or not name:
-                raise FramingError(f"{where}: expected a non-empty 'name'")
-            kind = entry.get("kind")
-            if kind not in KINDS:
-                raise FramingError(f"{where} ({name}): kind must be one of {', '.join(KINDS)}, found {kind!r}")
-            aliases = tuple(entry.get("aliases") or ())
-            if not aliases:
-                raise FramingError(f"{where} ({name}): expected a non-empty 'aliases' list")
-            demonyms = tuple(entry.get("demonyms") or ())
-            for alias in aliases + demonyms:
-                if alias in seen and seen[alias] != name:
-                    raise FramingError(
-                        f"{where} ({name}): alias {alias!r} already belongs to {seen[alias]}; give each alias to one actor"
-                    )
-                seen[alias] = name
-            actors.append(
-                Actor(name, kind, aliases, demonyms, entry.get("state"), tuple(entry.get("not_after") or ()))
-            )
-        heads = frozenset((data.get("matcher") or {}).get("demonym_heads") or ())
-        return cls(actors, heads, source)
+        for i, raw in enumerate(entries, 1):
+            entry = build_dataclass(ActorEntry, raw, f"{source}: actor #{i} ({raw.get('name')!r})")
+            for alias in entry.aliases + entry.demonyms:
+                if alias in seen and seen[alias] != entry.name:
+                    raise FramingError(f"{source}: actor #{i} ({entry.name}): alias {alias!r} already belongs to "
+                                       f"{seen[alias]}; give each alias to one actor")
+                seen[alias] = entry.name
+            actors.append(Actor(entry.name, entry.kind, tuple(entry.aliases), tuple(entry.demonyms), entry.state,
+                                tuple(entry.not_after)))
+        matcher = data.get("matcher") or {}
+        check_type(matcher, dict[str, list[str]], f"{source}: [matcher]")
+        return cls(actors, frozenset(matcher.get("demonym_heads") or ()), source)
 
     # --- matching --------------------------------------------------------------------
     def roll_up(self, name: str) -> str:

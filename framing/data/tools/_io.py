@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from framing.errors import DataError
+from framing.validation import loads_json
 
 
 def read_export(path: Path, tool: str) -> list:
@@ -19,14 +20,12 @@ def read_export(path: Path, tool: str) -> list:
     stripped = text.lstrip()
     try:
         if stripped.startswith("["):
-            tasks = json.loads(text)
+            tasks = loads_json(text)
         else:
-            tasks = [json.loads(line) for line in text.splitlines() if line.strip()]
+            tasks = [loads_json(line) for line in text.splitlines() if line.strip()]
     except json.JSONDecodeError as e:
         raise DataError([f"{path}: expected a {tool} export (JSON or JSONL), found invalid JSON ({e.msg}, "
                          f"line {e.lineno})"]) from None
-    except RecursionError:
-        raise DataError([f"{path}: JSON nested too deeply to be a {tool} export"]) from None
     if not all(isinstance(t, dict) for t in tasks):
         raise DataError([f"{path}: expected {tool} tasks (JSON objects), found other values"])
     if not tasks:
