@@ -1,4 +1,4 @@
-"""framing benchmark speed: sentences a second, project path against a baseline."""
+"""framing benchmark speed|report: sentences a second against a baseline; the corpus report's time and size."""
 
 from __future__ import annotations
 
@@ -37,3 +37,17 @@ def speed(
     console().print(speed_table(figures))
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+@app.command("report")
+@user_errors
+def report(
+    sentences: Annotated[int, typer.Option(min=1, help="Sentences of the synthetic scored corpus.")] = 582_000,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic corpus.")] = 0,
+) -> None:
+    """Time the corpus report on a synthetic scored corpus (the UN corpus's size by default)."""
+    from framing.render import figures_table
+    from framing.report.bench import report_benchmark
+
+    console().print(figures_table("corpus report (--by year --by country) on a synthetic scored corpus",
+                                  report_benchmark(sentences, seed)))

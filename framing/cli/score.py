@@ -42,6 +42,8 @@ def score(
     resume: Annotated[bool, typer.Option("--resume", help="JSONL --out: skip documents already written.")] = False,
     threads: Annotated[int, typer.Option(help="CPU threads for torch (0: torch's default).", min=0)] = 0,
     progress: Annotated[bool, typer.Option(help="Progress bar on stderr (JSONL/CSV/JSON).")] = True,
+    explain: Annotated[bool, typer.Option("--explain", help="JSON/JSONL: the words behind each frame and "
+                                                            "sentiment (word occlusion; about 25x slower).")] = False,
 ) -> None:
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.files import atomic_write, temporary_beside
@@ -54,6 +56,10 @@ def score(
     if out is not None:
         _check_writable(out)  # before scoring, not after an hour of it
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)
+    if explain:
+        from framing.explain import ExplainingAnalyzer
+
+        analyzer = ExplainingAnalyzer(analyzer)
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
     err = console(stderr=True)
     done_ids = completed_documents(out) if resume else set()

@@ -15,7 +15,7 @@ import gzip
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -36,6 +36,7 @@ class Document:
     doc_id: str
     text: str
     origin: str  # file path (or file:line for a JSONL record), for messages
+    meta: dict = field(default_factory=dict)  # a JSONL record's other fields (country, year, date, ...)
 
 
 @dataclass
@@ -146,7 +147,9 @@ def read_jsonl(lines, origin: str, text_field: str, id_field: str) -> Iterator[D
             yield BadRecord(where, f"{where}: field {text_field!r} is empty")
             continue
         doc_id = obj.get(id_field)
-        yield Document(str(doc_id) if doc_id is not None else f"{Path(origin).stem}:{number}", obj[text_field], where)
+        meta = {k: v for k, v in obj.items() if k not in (text_field, id_field)}
+        yield Document(str(doc_id) if doc_id is not None else f"{Path(origin).stem}:{number}", obj[text_field], where,
+                       meta)
 
 
 def iter_documents(paths: list[str], text_field: str = "text", id_field: str = "id") -> Iterator[Document | BadRecord]:
