@@ -80,3 +80,8 @@ def test_score_explain_writes_evidence(tiny_model):
     assert words and all(text[w["start"]:w["end"]] == w["word"] for w in words)
     plain = CliRunner().invoke(app, ["score", str(SEED_ARTICLE), "--model", str(tiny_model), "-f", "jsonl"])
     assert "evidence" not in plain.stdout
+
+
+def test_explain_refuses_formats_without_room_for_evidence(tiny_model):
+    result = CliRunner().invoke(app, ["score", str(SEED_ARTICLE), "--model", str(tiny_model), "--explain"])
+    assert result.exit_code == 2 and result.stderr.startswith("error: --explain writes evidence into JSON or JSONL")

@@ -53,6 +53,9 @@ def score(
 
     if resume and (format != OutputFormat.jsonl or out is None):
         fail("--resume needs --format jsonl and --out FILE", 2)
+    if explain and format not in (OutputFormat.json, OutputFormat.jsonl):
+        fail(f"--explain writes evidence into JSON or JSONL, found --format {format.value}; add -f jsonl "
+             "(or make a page with framing report)", 2)
     if out is not None:
         _check_writable(out)  # before scoring, not after an hour of it
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)

@@ -16,7 +16,7 @@ TOP_ACTORS = 8  # actors followed over time: more lines than this are unreadable
 TOP_GROUPS = 20  # groups (countries, ...) shown in the by-group and who-frames-whom charts
 TOP_TARGETS = 10  # target actors in who-frames-whom
 EXAMPLES_PER_CELL = 2  # example sentences kept per (axis value, frame) cell
-EXAMPLES_PER_PAIR = 1  # and per (speaker, target, frame) cell: there are many more of those
+EXAMPLES_PER_PAIR = 1  # and per (speaker, target) cell (each example's document gets a page)
 MIN_CELL_SENTENCES = 5  # a cell with fewer sentences has no share worth drawing
 
 
@@ -99,7 +99,8 @@ class Example:
     doc_id: str
     sentence_id: int
     text: str
-    probability: float
+    probability: float  # of the cell's frame (for who-frames-whom: of the sentence's likeliest frame)
+    labels: list[str]
 
 
 @dataclass
@@ -180,8 +181,9 @@ def tally_corpus(records, axis: str, group: str | None = None, roll_up=None) -> 
             tally.pair_sentences[speaker, actor] += 1
             for label in r["labels"]:
                 tally.pair_frames[speaker, actor, label] += 1
+            if r["labels"]:
                 counter += 1
-                _keep_example(tally, ("pair", speaker, actor, label), r, r["frames"][label], counter,
+                _keep_example(tally, ("pair", speaker, actor), r, max(r["frames"][f] for f in r["labels"]), counter,
                               EXAMPLES_PER_PAIR)
     return tally
 
@@ -190,7 +192,8 @@ def _keep_example(tally: CorpusTally, cell: tuple, record: dict, probability: fl
     heap = tally.examples[cell]
     if len(heap) >= keep and probability <= heap[0][0]:
         return  # most sentences: decided without building an Example
-    item = (probability, counter, Example(record["doc_id"], record["sentence_id"], record["text"], probability))
+    item = (probability, counter, Example(record["doc_id"], record["sentence_id"], record["text"], probability,
+                                        record["labels"]))
     if len(heap) < keep:
         heapq.heappush(heap, item)
     elif probability > heap[0][0]:
@@ -225,8 +228,8 @@ def corpus_tables(tally: CorpusTally) -> dict:
         "sentiment_over_axis": sentiment_over_axis, "who_frames_whom": who_frames_whom,
         "examples_over_axis": _examples(tally, "axis", axis_values, frames),
         "examples_who_frames_whom": [
-            {"speaker": str(s), "target": t, "frame": f, "examples": _sorted_examples(tally, ("pair", s, t, f))}
-            for s in groups for t in targets for f in frames if tally.examples.get(("pair", s, t, f))],
+            {"speaker": str(s), "target": t, "examples": _sorted_examples(tally, ("pair", s, t))}
+            for s in groups for t in targets if tally.examples.get(("pair", s, t))],
         "missing": dict(tally.missing),
     }
 

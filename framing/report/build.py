@@ -18,7 +18,7 @@ from pathlib import Path
 from framing.errors import FramingError
 from framing.files import atomic_write
 from framing.report import aggregate, pages
-from framing.report.records import documents_of, is_scored_jsonl, read_scored
+from framing.report.records import documents_of, is_scored_jsonl, read_documents, read_scored
 
 
 @dataclass
@@ -95,7 +95,7 @@ def corpus_report(paths: list[str], by: list[str], out_name: str, title: str | N
     wanted = {e.doc_id for cell in (*data["examples_over_axis"], *data["examples_who_frames_whom"])
               for e in cell["examples"]}
     documents = {}
-    for doc_id, records in documents_of(r for p in paths for r in read_scored(p) if r["doc_id"] in wanted):
+    for doc_id, records in documents_of(chain.from_iterable(read_documents(p, wanted) for p in paths)):
         documents[pages.document_file_name(doc_id)] = pages.article_html([(doc_id, records)], doc_id, roll_up,
                                                                                 with_charts=False)
 

@@ -12,8 +12,9 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [12, 4], [4, 4, 1, 4]]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
 SENTIMENT_COLOURS = {"negative": "#D55E00", "neutral": "#8C8C8C", "positive": "#0072B2"}
-WIDTH = 560
+WIDTH = 560  # an article's side column; corpus line charts get twice as much
 ROW_HEIGHT = 18
+CELL = (30, 18)  # heat-map cell width and height: room for a percentage in small type
 
 
 def frame_styles(frames: list[str]) -> dict[str, dict]:
@@ -25,7 +26,8 @@ def frame_styles(frames: list[str]) -> dict[str, dict]:
 def to_svg(chart) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    # Unvalidated: the specs are built here, and schema validation was a third of chart time.
+    return vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
 
 
 def _alt():
@@ -84,7 +86,7 @@ def lines_over(rows: list[dict], x: str, y: str, series: str, domain: list[str],
     scale = {ch: alt.Scale(domain=domain, range=[styles[d][key] for d in domain])
              for ch, key in (("color", "colour"), ("strokeDash", "dash"), ("shape", "shape"))}
     legend = alt.Legend(title=None, orient="bottom", columns=4, symbolStrokeWidth=2)
-    base = alt.Chart(alt.Data(values=rows), title=title, width=WIDTH, height=240).encode(
+    base = alt.Chart(alt.Data(values=rows), title=title, width=2 * WIDTH, height=300).encode(
         x=alt.X(f"{x}:O", title=None, axis=alt.Axis(labelAngle=-45, labelOverlap=True)),
         y=alt.Y(f"{y}:Q", axis=alt.Axis(format=y_format), title=y_title,
                 **({"scale": alt.Scale(domain=y_domain)} if y_domain else {})),
@@ -103,13 +105,13 @@ def heatmap(rows: list[dict], x: str, y: str, value: str, title: str, value_form
     """Cells coloured by ``value`` and labelled with it, optionally one small map per facet."""
     alt = _alt()
     scale = alt.Scale(scheme="blueorange", domain=[-1, 1], reverse=True) if diverging else alt.Scale(scheme="blues")
-    size = dict(width=max(80, 26 * len(x_order)), height=max(40, 16 * len(y_order)))
+    size = dict(width=max(80, CELL[0] * len(x_order)), height=max(40, CELL[1] * len(y_order)))
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X(f"{x}:N", sort=x_order, title=None, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y(f"{y}:N", sort=y_order, title=None),
     )
     cells = base.mark_rect().encode(color=alt.Color(f"{value}:Q", scale=scale, legend=alt.Legend(format=value_format)))
-    labels = base.mark_text(fontSize=8).encode(
+    labels = base.mark_text(fontSize=9).encode(
         text=alt.Text(f"{value}:Q", format=value_format),
         color=alt.condition(f"abs(datum.{value}) > 0.5", alt.value("white"), alt.value("black")))
     layered = (cells + labels).properties(**size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from itertools import groupby
 from pathlib import Path
 from typing import Iterator
@@ -51,6 +52,23 @@ def read_scored(path: str | Path) -> Iterator[dict]:
                 yield record
     except (OSError, EOFError) as e:
         raise DataError([f"{path}: could not read it ({e}); check the file is whole"]) from None
+
+
+LEADING_DOC_ID = re.compile(r'^\{"doc_id": ("(?:[^"\\]|\\.)*")')  # as framing score writes records
+
+
+def read_documents(path: str | Path, doc_ids: set[str]) -> Iterator[dict]:
+    """The records of some documents only: a line whose leading doc_id (framing score
+    writes it first) is not wanted is passed over without parsing the rest of it."""
+    with _open(Path(path)) as f:
+        for line in f:
+            match = LEADING_DOC_ID.match(line)
+            if match and json.loads(match.group(1)) not in doc_ids:
+                continue
+            if line.strip():
+                record = json.loads(line)
+                if record.get("doc_id") in doc_ids:
+                    yield record
 
 
 def documents_of(records) -> Iterator[tuple[str, list[dict]]]:
