@@ -203,3 +203,8 @@ def test_corpus_report_without_the_field_says_so(tmp_path):
     corpus.write_text(json.dumps(record(meta={"country": "FRA"})) + "\n")
     result = run("report", corpus, "--by", "year", "-o", tmp_path / "c.html")
     assert result.exit_code == 1 and "expected records with a 'year' field" in result.stderr
+
+
+def test_scored_and_unscored_inputs_are_not_mixed(scored_seed, tmp_path):
+    result = run("report", scored_seed, SEED_ARTICLE, "-o", tmp_path / "a.html")
+    assert result.exit_code == 1 and "expected inputs of one kind" in result.stderr

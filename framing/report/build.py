@@ -58,7 +58,11 @@ def article_report(paths: list[str], analyzer_loader, title: str | None = None, 
                    text_field: str = "text", id_field: str = "id") -> Report:
     """The article page of scored JSONL files, or of documents scored with ``analyzer_loader()``."""
     _need_report_libraries()
-    if all(is_scored_jsonl(p) for p in paths):
+    scored = [p for p in paths if is_scored_jsonl(p)]
+    if scored and len(scored) < len(paths):
+        raise FramingError(f"{scored[0]}: expected inputs of one kind, found scored JSONL beside documents to score; "
+                           "report on them separately")
+    if scored:
         records = list(chain.from_iterable(read_scored(p) for p in paths))
     else:
         records = scored_records(paths, analyzer_loader(), text_field, id_field)
