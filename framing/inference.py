@@ -46,13 +46,17 @@ class ScoredSentence:
     frames: dict[str, float]
     labels: list[str]
     actors: list[ScoredMention] = field(default_factory=list)
+    evidence: dict | None = None  # the words behind each label (framing.explain), when asked for
 
     def to_dict(self) -> dict:
         # By hand: dataclasses.asdict deep-copies recursively and was a tenth of scoring time.
-        return {"doc_id": self.doc_id, "sentence_id": self.sentence_id, "start": self.start, "end": self.end,
-                "text": self.text, "frames": dict(self.frames), "labels": list(self.labels),
-                "actors": [{"actor": a.actor, "mention": a.mention, "start": a.start, "end": a.end,
-                            "sentiment": a.sentiment, "scores": dict(a.scores)} for a in self.actors]}
+        record = {"doc_id": self.doc_id, "sentence_id": self.sentence_id, "start": self.start, "end": self.end,
+                  "text": self.text, "frames": dict(self.frames), "labels": list(self.labels),
+                  "actors": [{"actor": a.actor, "mention": a.mention, "start": a.start, "end": a.end,
+                              "sentiment": a.sentiment, "scores": dict(a.scores)} for a in self.actors]}
+        if self.evidence is not None:
+            record["evidence"] = self.evidence
+        return record
 
 
 @dataclass

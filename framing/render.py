@@ -239,3 +239,13 @@ def eval_tables(report, slice_by: list[str], calibration: bool, compare_name: st
     if compare_name is not None:
         tables.append(comparison_table(report.comparison, report.p_values, compare_name))
     return tables
+
+
+def figures_table(title: str, figures: dict) -> Table:
+    """A benchmark's named figures, one row each."""
+    table = Table(title=title)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for name, value in figures.items():
+        table.add_row(name.replace("_", " "), f"{value:,.1f}" if isinstance(value, float) else f"{value:,}")
+    return table

@@ -45,16 +45,19 @@ class DocumentPart:
     doc_sentences: int
     sentences: list
     last: bool  # the document's final part
+    meta: dict = field(default_factory=dict)  # the input record's other fields, copied into each record
 
 
-def sentence_record(sentence, doc_sentences: int) -> dict:
+def sentence_record(sentence, doc_sentences: int, meta: dict | None = None) -> dict:
     record = sentence.to_dict()
     record["doc_sentences"] = doc_sentences
+    if meta:
+        record["meta"] = meta
     return record
 
 
 def jsonl_text(part: DocumentPart) -> str:
-    return "".join(json.dumps(sentence_record(s, part.doc_sentences), ensure_ascii=False) + "\n"
+    return "".join(json.dumps(sentence_record(s, part.doc_sentences, part.meta), ensure_ascii=False) + "\n"
                    for s in part.sentences)
 
 
@@ -132,18 +135,18 @@ def score_stream(
     """
     run = ScoreRun()
     started = time.perf_counter()
-    pending: list[tuple[str, int, int, object]] = []  # (doc_id, doc_sentences, sentence_id, sentence or None)
+    pending: list[tuple[str, int, int, object, dict]] = []  # (doc_id, doc_sentences, sentence_id, sentence or None, meta)
     seen_ids: set[str] = set()
 
     def flush():
-        to_score = [(doc_id, k, sentence) for doc_id, _, k, sentence in pending if sentence is not None]
+        to_score = [(doc_id, k, sentence) for doc_id, _, k, sentence, _ in pending if sentence is not None]
         scored = iter(analyzer.score_sentences(to_score))
         part = None
-        for doc_id, total, k, sentence in pending:
+        for doc_id, total, k, sentence, meta in pending:
             if part is None or part.doc_id != doc_id or k == 0:
                 if part is not None:
                     emit(part)
-                part = DocumentPart(doc_id, total, [], last=False)
+                part = DocumentPart(doc_id, total, [], last=False, meta=meta)
             if sentence is not None:
                 part.sentences.append(next(scored))
             part.last = k == total - 1 or total == 0
@@ -178,7 +181,7 @@ def score_stream(
         total, sentences = _sentences(record.text)
         # An empty document still gets its (empty) part, in its place.
         for k, sentence in enumerate(sentences) if total else [(0, None)]:
-            pending.append((record.doc_id, total, k, sentence))
+            pending.append((record.doc_id, total, k, sentence, record.meta))
             if len(pending) >= SENTENCES_PER_SLICE:
                 flush()
     flush()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from framing.cli import benchmark, data, evaluate, score, train
+from framing.cli import benchmark, data, evaluate, report, score, train
 
 app = typer.Typer(
     name="framing",
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.command("score")(score.score)
 app.command("train")(train.train)
 app.command("eval")(evaluate.evaluate)
+app.command("report")(report.report)
 app.add_typer(data.app, name="data")
 app.add_typer(benchmark.app, name="benchmark")
 

@@ -1,4 +1,5 @@
-"""framing benchmark speed|engines: sentences a second, project path against a baseline; local against Ray."""
+"""framing benchmark speed|engines|report: sentences a second against a baseline; local against
+Ray; the corpus report's time and size."""
 
 from __future__ import annotations
 
@@ -68,3 +69,17 @@ def _show(table, figures: dict, json_out: Optional[Path]) -> None:
     console().print(table)
     if json_out:
         json_out.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+@app.command("report")
+@user_errors
+def report(
+    sentences: Annotated[int, typer.Option(min=1, help="Sentences of the synthetic scored corpus.")] = 582_000,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic corpus.")] = 0,
+) -> None:
+    """Time the corpus report on a synthetic scored corpus (the UN corpus's size by default)."""
+    from framing.render import figures_table
+    from framing.report.bench import report_benchmark
+
+    console().print(figures_table("corpus report (--by year --by country) on a synthetic scored corpus",
+                                  report_benchmark(sentences, seed)))

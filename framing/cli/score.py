@@ -58,6 +58,8 @@ def score(
                                               "CPUs of the cluster).", min=0)] = 0,
     shard_documents: Annotated[int, typer.Option(help="--engine ray: documents a shard, the unit of work and "
                                                       "of --resume.", min=1)] = SHARD_DOCUMENTS,
+    explain: Annotated[bool, typer.Option("--explain", help="JSON/JSONL: the words behind each frame and "
+                                                            "sentiment (word occlusion; about 25x slower).")] = False,
 ) -> None:
     """Score articles: a table per article, or JSONL/JSON/CSV records per sentence."""
     from framing.files import atomic_write, temporary_beside
@@ -72,6 +74,11 @@ def score(
         fail("--engine ray writes JSONL to a file: pass --format jsonl and --out FILE", 2)
     if engine == Engine.local and (address or workers):
         fail("--address and --workers are options of --engine ray; add --engine ray or drop them", 2)
+    if explain and engine == Engine.ray:
+        fail("--explain runs with the local engine only; drop --engine ray", 2)
+    if explain and format not in (OutputFormat.json, OutputFormat.jsonl):
+        fail(f"--explain writes evidence into JSON or JSONL, found --format {format.value}; add -f jsonl "
+             "(or make a page with framing report)", 2)
     if out is not None:
         _check_writable(out)  # before scoring, not after an hour of it
         check_output(out, paths)
@@ -85,6 +92,10 @@ def score(
                            resume, shard_documents)
         return _report(run, skip_bad, out)
     analyzer = FramingAnalyzer.load(model, actors=actors, precision=precision.value, threads=threads or None)
+    if explain:
+        from framing.explain import ExplainingAnalyzer
+
+        analyzer = ExplainingAnalyzer(analyzer)
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
     err = console(stderr=True)
     if out is not None and format == OutputFormat.jsonl:

@@ -22,7 +22,7 @@ import json
 import re
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -46,6 +46,7 @@ class Document:
     doc_id: str
     text: str
     origin: str  # file path (or file:line for a JSONL record), for messages
+    meta: dict = field(default_factory=dict)  # a JSONL record's other fields (country, year, date, ...)
 
 
 @dataclass
@@ -217,8 +218,9 @@ def read_jsonl(lines, origin: str, text_field: str, id_field: str, first_line: i
             yield BadRecord(where, f"{where}: field {text_field!r} is empty")
             continue
         doc_id = obj.get(id_field)
+        meta = {k: v for k, v in obj.items() if k not in (text_field, id_field)}
         doc_id = clean_text(str(doc_id)) if doc_id is not None else f"{Path(origin).stem}:{number}"
-        yield Document(doc_id, clean_text(obj[text_field]), where)
+        yield Document(doc_id, clean_text(obj[text_field]), where, meta)
     if rows == 0 and first_line == 1:
         yield BadRecord(origin, f"{origin}: expected JSONL rows (one JSON object a line), found none; "
                                 "remove the file or add rows")
