@@ -24,3 +24,14 @@ def test_shipped_files_are_reached_through_the_package():
         (ROOT / "models" / "actors.toml").read_text(encoding="utf-8")[:200])
     assert resources.model_dir("default") == resources.default_model()
     assert resources.model_dir(Path("some/dir")) == Path("some/dir")
+
+
+def test_every_shipped_model_goes_into_the_wheel():
+    """Each model folder under models/ (default, accurate) is package data, found by name."""
+    from framing import resources
+
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    models = {p.parent.name for p in (ROOT / "models").glob("*/config.json")}
+    assert {"default", "accurate"} <= models
+    assert {f"{name}/*" for name in models} <= set(setuptools["package-data"]["framing.assets"])
+    assert all(resources.model_dir(name) == ROOT / "models" / name for name in models)

@@ -27,12 +27,18 @@ def model_card(config, meta: dict) -> str:
         "it is loaded from its package or directory and its hash is checked.",
         f"- Fine-tuning: `{config.finetune}`"
         + (f" (rank {config.lora_rank}, alpha {config.lora_alpha}, on {', '.join(config.lora_targets)})"
-           if config.finetune == "lora" else f" (top {config.top_layers} layers)" if config.finetune == "top_layers" else "")
+           if config.finetune == "lora" else f" (top {config.top_layers} layers)" if config.finetune == "top_layers"
+           else " (encoder frozen: only the heads are trained and stored, on features the encoder computes once"
+                " per training sentence and caches)")
         + f"; max {config.max_length} tokens a window, stride {config.stride}.",
         f"- Training rows: {data.get('n_train', '?')} labelled sentences (train split of "
         f"{', '.join(f'`{f}`' for f in data.get('train', {})) or '?'}), {data.get('n_newsmtsc', 0)} NewsMTSC "
-        f"(sentiment only); model selected on {data.get('n_dev', '?')} dev rows, best epoch {meta.get('best_epoch')}.",
-        f"- Training time: {meta.get('train_seconds')} s on {meta.get('torch_threads')} CPU threads.",
+        f"(sentiment only)"
+        + (f", {data['n_distill']} teacher-scored (distillation)" if data.get("n_distill") else "")
+        + f"; model selected on {data.get('n_dev', '?')} dev rows, best epoch {meta.get('best_epoch')}.",
+        f"- Training time: {meta.get('train_seconds')} s on {meta.get('torch_threads')} CPU threads"
+        + (" (with the encoder's features already cached; computing them is a one-off pass of the encoder over"
+           " every training and dev sentence)." if config.finetune == "frozen" else "."),
         "- Frame thresholds, tuned on dev: " + ", ".join(f"{k} {v:.2f}" for k, v in config.thresholds.items()) + ".",
         f"- Reproduce: `framing train --config {_reproduce_config(meta)}` (the file saved beside this card).",
         "",
