@@ -102,7 +102,7 @@ def _score_shards(ray, todo: list[Shard], scoring: ScoringOptions, options: RayO
             runs[row["number"]] = run
             if run.stopped_on is not None:
                 break  # as the single-machine path stops; finished shards stay for --resume
-            store.save(row["number"], row["text"], run)
+            store.save(row["number"], row["text"], run, str(row["identity"]))
     finally:
         if started_here:
             ray.shutdown()
@@ -134,7 +134,10 @@ class ShardScorer:
     def __call__(self, batch: dict) -> dict:
         import numpy
 
-        results = {"number": [], "text": [], "run": []}
+        from framing.outputs import run_identity
+
+        identity = json.dumps(run_identity(self.analyzer, self.scoring.precision), indent=2) + "\n"
+        results = {"number": [], "text": [], "run": [], "identity": []}
         for spec in batch["shard"]:
             shard = Shard.from_json(str(spec))
             text, run = score_shard(self.analyzer, shard, self.scoring.text_field, self.scoring.id_field,
@@ -142,4 +145,5 @@ class ShardScorer:
             results["number"].append(shard.number)
             results["text"].append(text)
             results["run"].append(json.dumps(dataclasses.asdict(run)))
+            results["identity"].append(identity)
         return {name: numpy.array(values) for name, values in results.items()}

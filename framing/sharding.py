@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from framing.errors import FramingError
 from framing.files import atomic_file, atomic_write
+from framing.outputs import sidecar_path
 from framing.streaming import JsonlWriter, ScoreRun, score_stream
 from framing.text.reader import (TEXT_SUFFIXES, BadRecord, check_size, doc_id_in, is_jsonl, iter_documents,
                                  open_jsonl, read_jsonl_lines, read_one_file, text_document, text_files)
@@ -199,9 +200,12 @@ def merge_runs(runs: list[ScoreRun]) -> ScoreRun:
 class PartStore:
     """Finished shards' JSONL in ``.OUT.parts/`` beside ``--out``: ``NNNNNN.jsonl`` (renamed
     into place whole, after its run figures ``NNNNNN.json``), and ``plan.json``, the shards and
-    scoring options they were made with, so that ``--resume`` never mixes parts of two plans."""
+    scoring options they were made with, so that ``--resume`` never mixes parts of two plans,
+    and ``identity.json``, what scored them (framing.outputs.run_identity), which becomes
+    ``--out``'s sidecar when the parts are joined, as the single-machine path writes it."""
 
     PLAN = "plan.json"
+    IDENTITY = "identity.json"
 
     def __init__(self, out: Path):
         self.out = out
@@ -225,10 +229,12 @@ class PartStore:
         self._new_plan = plan  # written with the first part: a run that scores nothing leaves nothing
         return {}
 
-    def save(self, number: int, text: str, run: ScoreRun) -> None:
+    def save(self, number: int, text: str, run: ScoreRun, identity: str) -> None:
         if not self.folder.exists():
             self.folder.mkdir(parents=True)
             atomic_write(self.folder / self.PLAN, json.dumps(self._new_plan, indent=1) + "\n")
+        if not (self.folder / self.IDENTITY).exists():
+            atomic_write(self.folder / self.IDENTITY, identity)
         atomic_write(self._part(number).with_suffix(".json"), json.dumps(dataclasses.asdict(run)) + "\n")
         atomic_write(self._part(number), text)
 
@@ -238,6 +244,8 @@ class PartStore:
             for number in range(shards):
                 with self._part(number).open(encoding="utf-8") as part:
                     shutil.copyfileobj(part, handle)
+        if (self.folder / self.IDENTITY).exists():
+            atomic_write(sidecar_path(self.out), (self.folder / self.IDENTITY).read_text(encoding="utf-8"))
         if self.folder.exists():  # (a corpus of no shards made none)
             shutil.rmtree(self.folder)
 

@@ -87,7 +87,10 @@ def test_ray_scores_the_records_of_the_local_path(tiny_model, tmp_path):
         <= TOLERANCE
     summary = result.stderr.splitlines()[-1]
     assert summary.startswith(f"42 documents, {len(expected)} sentences in ") and summary.endswith(" sentences/s)")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl.gz", "local.jsonl", "ray.jsonl", "texts"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl.gz", "local.jsonl", "local.jsonl.framing.json",
+                                                          "ray.jsonl", "ray.jsonl.framing.json", "texts"]
+    # the same record of what scored them, so the local path's --resume accepts either
+    assert (tmp_path / "ray.jsonl.framing.json").read_text() == (tmp_path / "local.jsonl.framing.json").read_text()
 
 
 def test_killed_run_resumes_with_only_the_missing_shards(tiny_model, tmp_path):

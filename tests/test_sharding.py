@@ -88,14 +88,16 @@ def test_part_store_resumes_only_its_own_plan(tmp_path):
     plan = {"shards": [Shard(0, "c.jsonl", 1, 2).to_json(), Shard(1, "c.jsonl", 3, 2).to_json()], "scoring": {}}
     store = PartStore(out)
     assert store.open(plan, resume=False) == {}
-    store.save(1, "second\n", ScoreRun(2, 3))
+    store.save(1, "second\n", ScoreRun(2, 3), '{"model_weights_sha256": "abc"}\n')
     assert PartStore(out).open(plan, resume=True) == {1: ScoreRun(2, 3)}
     with pytest.raises(FramingError, match="rerun without --resume"):
         PartStore(out).open({**plan, "scoring": {"precision": "int8"}}, resume=True)
-    store.save(0, "first\n", ScoreRun(2, 2))
+    store.save(0, "first\n", ScoreRun(2, 2), '{"model_weights_sha256": "abc"}\n')
     store.join(2)
     assert out.read_text() == "first\nsecond\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]  # the parts are gone
+    # the parts are gone; what scored them is the output's sidecar, as the local path writes it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "out.jsonl.framing.json"]
+    assert json.loads((tmp_path / "out.jsonl.framing.json").read_text()) == {"model_weights_sha256": "abc"}
     with pytest.raises(FramingError, match="found the whole output"):
         PartStore(out).open(plan, resume=True)
 
@@ -104,7 +106,7 @@ def test_fresh_run_drops_old_parts(tmp_path):
     out = tmp_path / "out.jsonl"
     plan = {"shards": [Shard(0, "c.jsonl", 1, 2).to_json()], "scoring": {}}
     PartStore(out).open(plan, resume=False)
-    PartStore(out).save(0, "old\n", ScoreRun(1, 1))
+    PartStore(out).save(0, "old\n", ScoreRun(1, 1), "{}\n")
     assert PartStore(out).open(plan, resume=False) == {}
 
 
