@@ -127,16 +127,17 @@ class ShardScorer:
     def __init__(self, scoring: ScoringOptions, threads: int, skip_bad: bool):
         from framing.inference import FramingAnalyzer
 
+        from framing.outputs import run_identity
+
         self.analyzer = FramingAnalyzer.load(scoring.model, actors=scoring.actors, precision=scoring.precision,
                                              threads=threads)
         self.scoring, self.skip_bad = scoring, skip_bad
+        # What scored the shards (hashes the registry file): once per actor, not once per shard.
+        self.identity = json.dumps(run_identity(self.analyzer, scoring.precision), indent=2) + "\n"
 
     def __call__(self, batch: dict) -> dict:
         import numpy
 
-        from framing.outputs import run_identity
-
-        identity = json.dumps(run_identity(self.analyzer, self.scoring.precision), indent=2) + "\n"
         results = {"number": [], "text": [], "run": [], "identity": []}
         for spec in batch["shard"]:
             shard = Shard.from_json(str(spec))
@@ -145,5 +146,5 @@ class ShardScorer:
             results["number"].append(shard.number)
             results["text"].append(text)
             results["run"].append(json.dumps(dataclasses.asdict(run)))
-            results["identity"].append(identity)
+            results["identity"].append(self.identity)
         return {name: numpy.array(values) for name, values in results.items()}
