@@ -124,9 +124,7 @@ def gradient_weights(analyzer, items: list[Explained]) -> list[list[list[float]]
     try:
         for item in items:
             batch = make_batch(analyzer.tokenizer, [item.text], [item.spans], config)
-            offsets = analyzer.tokenizer(item.text, truncation=True, max_length=config.max_length,
-                                         stride=config.stride, return_overflowing_tokens=True,
-                                         return_offsets_mapping=True)["offset_mapping"]
+            offsets = analyzer.tokenizer.windows([item.text], config.max_length, config.stride).offsets
             with torch.enable_grad():
                 frame_logits, sentiment_logits = net(batch.to(analyzer.device))
                 frame_probs = torch.sigmoid(frame_logits[0])

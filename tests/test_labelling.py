@@ -104,6 +104,22 @@ def test_rare_oversamples_the_rarest_predicted_frame():
     assert sum("gas" in c.text for c in random_picks) < gas
 
 
+def test_likely_takes_the_likeliest_instances_of_one_frame():
+    from framing.data.select import select as run_select
+    from framing.errors import FramingError
+    from framing.text.reader import Document
+
+    towns = [a + b + "ville" for a in "abcdefghij" for b in "abcdefghijklmnopqrst"]
+    documents = [Document(f"d{k}", f"Russia sells {'gas' if k % 10 == 0 else 'grain'} to its neighbours in "
+                                   f"{town} this year.", "x") for k, town in enumerate(towns)]
+    picks, _ = run_select(documents, 20, "likely:dependency", StubAnalyzer(), seed=1)
+    assert sum("gas" in c.text for c in picks) == 20  # all 20 of the pool's likely instances
+    assert {c.strategy for c in picks} == {"likely:dependency"} and all(c.score == 0.8 for c in picks)
+    for bad in ("likely:hope", "likely", "likely:"):
+        with pytest.raises(FramingError, match="likely"):
+            run_select(documents, 5, bad, StubAnalyzer())
+
+
 def test_near_duplicates_are_offered_once():
     from framing.data.select import select as run_select
     from framing.text.reader import Document

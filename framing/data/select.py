@@ -18,7 +18,12 @@ Strategies:
   or whose actor sentiment has the smallest margin between its two likeliest classes;
 * ``rare``: a weighted random sample that favours the frames the model predicts least
   (a sentence weighs its largest ratio of a frame's probability to that frame's mean
-  over the pool).
+  over the pool);
+* ``likely:FRAME``: the pool's most likely instances of one frame, highest probability
+  first: the quickest way to many positives of a rare frame (and, where the model is
+  wrong, to its hard negatives). ``rare`` spreads its picks over every frame and stays
+  random, so it finds fewer: in silver round 4, 6 % of its picks were caution (2 % of
+  random picks).
 
 The result carries, per sentence, the registry's actor mentions and the model's
 predictions, for pre-annotation in an annotation tool (``framing data export``).
@@ -35,7 +40,7 @@ from dataclasses import dataclass, field
 from framing.errors import FramingError
 from framing.text.reader import BadRecord
 
-STRATEGIES = ("random", "uncertainty", "rare")
+STRATEGIES = ("random", "uncertainty", "rare", "likely:FRAME")
 MIN_WORDS = 6  # shorter: headings, datelines, "Thank you."
 MAX_CHARS = 600  # longer: run-on text an annotator cannot judge as one sentence
 POOL_PER_PICK = 20  # candidates the model scores per sentence picked
@@ -100,10 +105,7 @@ def select_mix(records, mix: dict[str, int], analyzer=None, seed: int = 0, exclu
     """Several strategies over one pool, in the order given (``{"rare": 300, "random":
     100}``); a sentence picked by one is not picked again."""
     for strategy, n in mix.items():
-        if strategy not in STRATEGIES:
-            raise FramingError(f"--strategy must be one of {', '.join(STRATEGIES)}, found {strategy!r}")
-        if strategy != "random" and analyzer is None:
-            raise FramingError(f"strategy {strategy!r} ranks by the model's probabilities; pass --model")
+        _ranker(strategy, analyzer)
         if n < 1:
             raise FramingError(f"--n must be at least 1, found {n}")
     rng = random.Random(seed)
@@ -115,7 +117,7 @@ def select_mix(records, mix: dict[str, int], analyzer=None, seed: int = 0, exclu
     for strategy, n in mix.items():
         taken = {id(c) for c in picks}
         left = [c for c in pool if id(c) not in taken]
-        chosen = spread_over_documents(RANKERS[strategy](left, rng, analyzer), n)
+        chosen = spread_over_documents(_ranker(strategy, analyzer)(left, rng, analyzer), n)
         for c in chosen:
             c.strategy = strategy
         picks += chosen
@@ -198,7 +200,31 @@ def _rank_rare(pool, rng, analyzer):
     return sorted(pool, key=lambda c: -keys[id(c)])
 
 
+def _rank_likely(frame: str):
+    def rank(pool, rng, analyzer):
+        for c in pool:
+            c.score = c.frames[frame]
+        return sorted(pool, key=lambda c: -c.score)  # stable: ties keep the pool's random order
+
+    return rank
+
+
 RANKERS = {"random": _rank_random, "uncertainty": _rank_uncertainty, "rare": _rank_rare}
+
+
+def _ranker(strategy: str, analyzer):
+    """The ranking function of a strategy name, checked against the model's frames."""
+    name, _, frame = strategy.partition(":")
+    if name not in RANKERS and name != "likely" or (name == "likely") != bool(frame):
+        raise FramingError(f"--strategy must be one of {', '.join(STRATEGIES)}, found {strategy!r}")
+    if name != "random" and analyzer is None:
+        raise FramingError(f"strategy {strategy!r} ranks by the model's probabilities; pass --model")
+    if name == "likely":
+        if frame not in analyzer.config.frames:
+            raise FramingError(f"--strategy {strategy}: expected one of the model's frames after 'likely:' "
+                               f"({', '.join(analyzer.config.frames)}), found {frame!r}")
+        return _rank_likely(frame)
+    return RANKERS[name]
 
 
 def spread_over_documents(ranked: list[Candidate], n: int) -> list[Candidate]:

@@ -44,18 +44,13 @@ def make_batch(tokenizer, texts: list[str], spans: list[list[tuple[int, int]]], 
     ``spans[i]`` lists the mention spans of ``texts[i]``; the mentions' rows in the
     output follow that order, text by text.
     """
-    enc = tokenizer(
-        texts, truncation=True, max_length=config.max_length, stride=config.stride,
-        return_overflowing_tokens=True, return_offsets_mapping=True, padding=True, return_tensors="pt",
-    )
-    window_text = enc["overflow_to_sample_mapping"]
-    offsets = enc["offset_mapping"].tolist()
-    attention = enc["attention_mask"]
+    enc = tokenizer.windows(texts, config.max_length, config.stride)
+    window_text, offsets, attention = enc.window_text, enc.offsets, enc.attention_mask
     windows_of: list[list[int]] = [[] for _ in texts]
     for w, t in enumerate(window_text.tolist()):
         windows_of[t].append(w)
     mention_window, rows = [], []
-    width = enc["input_ids"].shape[1]
+    width = enc.input_ids.shape[1]
     for t, text_spans in enumerate(spans):
         for start, end in text_spans:
             w, tokens = _best_window(windows_of[t], offsets, attention, start, end)
@@ -64,7 +59,7 @@ def make_batch(tokenizer, texts: list[str], spans: list[list[tuple[int, int]]], 
             mention_window.append(w)
             rows.append(mask)
     return Batch(
-        input_ids=enc["input_ids"], attention_mask=attention, window_text=window_text,
+        input_ids=enc.input_ids, attention_mask=attention, window_text=window_text,
         mention_window=torch.tensor(mention_window, dtype=torch.long),
         mention_mask=torch.stack(rows) if rows else torch.zeros(0, width),
         n_texts=len(texts),

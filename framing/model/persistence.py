@@ -31,25 +31,41 @@ WEIGHTS_FILE = "weights.safetensors"
 META_FILE = "meta.json"
 
 
-def load_encoder(backbone: str):
-    """The Hugging Face encoder and fast tokenizer, from safetensors, no remote code."""
-    from transformers import AutoModel, AutoTokenizer
+def load_encoder(backbone: str, inference: bool = False):
+    """The encoder and its :class:`WindowTokenizer`, from safetensors, no remote code.
+
+    With ``inference=True`` a BERT backbone is built as framing's own
+    :class:`~framing.model.bert.BertEncoder` (same weights, same outputs), so scoring never
+    imports transformers; training and other architectures load transformers' model.
+    """
+    from framing.model.tokenizer import WindowTokenizer
 
     resolved = resolve_backbone(backbone)
+    local = Path(resolved).is_dir()
+    if inference and local:
+        from framing.model import bert
+
+        if bert.supports(read_structured(Path(resolved) / "config.json", "json", "backbone config")):
+            return bert.BertEncoder.from_dir(resolved), WindowTokenizer.from_dir(resolved), resolved
+    from transformers import AutoModel, AutoTokenizer
+
     # local_files_only: a hub id is read from the local cache, never fetched.
     try:
         with quiet_transformers():
-            tokenizer = AutoTokenizer.from_pretrained(resolved, use_fast=True, local_files_only=True)
+            hf_tokenizer = None if local else AutoTokenizer.from_pretrained(resolved, use_fast=True,
+                                                                            local_files_only=True)
             encoder = AutoModel.from_pretrained(resolved, use_safetensors=True, trust_remote_code=False,
                                                 local_files_only=True)
     except (OSError, ValueError, KeyError) as e:  # not cached, unknown model type, remote code asked for
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        fix = ("use an encoder directory transformers can load" if Path(resolved).is_dir()
+        fix = ("use an encoder directory transformers can load" if local
                else "give a local encoder directory or fetch the hub id first (huggingface-cli download)")
         raise FramingError(f"backbone {backbone!r}: could not load it ({first}); {fix}") from None
-    if not getattr(tokenizer, "is_fast", False):
+    if local:
+        return encoder, WindowTokenizer.from_dir(resolved), resolved
+    if not getattr(hf_tokenizer, "is_fast", False):
         raise FramingError(f"backbone {backbone!r}: a fast tokenizer (tokenizer.json) is needed for offsets")
-    return encoder, tokenizer, resolved
+    return encoder, WindowTokenizer(hf_tokenizer.backend_tokenizer, hf_tokenizer.pad_token, backbone), resolved
 
 
 def build_net(config: ModelConfig, encoder):
@@ -187,7 +203,7 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
     expected = meta.get("weights_sha256")
     if expected and file_sha256(weights) != expected:
         raise FramingError(f"{weights}: sha256 does not match meta.json (truncated or altered); restore the file")
-    encoder, tokenizer, resolved = load_encoder(config.backbone)
+    encoder, tokenizer, resolved = load_encoder(config.backbone, inference=True)
     found = weights_sha256(resolved)
     if config.backbone_sha256 and found and found != config.backbone_sha256:
         raise FramingError(

@@ -2,7 +2,8 @@
 
 Selection only chooses what annotators read; it never sets a label. It runs
 framing.data.select over the UN General Debate and Kremlin corpora (../shared) and
-NewsMTSC train, with the committed default model:
+NewsMTSC train, with a committed model (rounds 1-3: the default model; from round 4 the
+accurate model, which recognises caution and dependency better):
 
 * ``rare`` (half): likely instances of the frames the model predicts least (caution and
   dependency), many of them near misses (hard negatives) once read;
@@ -15,11 +16,18 @@ dev sentences (and NewsMTSC articles that have a gold dev or test sentence), and
 sentence chosen in an earlier round. Each batch carries a blind second copy of ~10% of
 the next batch's sentences, for agreement.
 
-    python eval/silver/scripts/select_silver.py ROUND N_BATCHES [PER_BATCH]
+    python eval/silver/scripts/select_silver.py ROUND N_BATCHES [--per-batch 200]
+        [--model default|accurate] [--pool-per-pick 20] [--mix rare=0.5,uncertainty=0.3,random=0.2]
+
+Rounds 1-3: the defaults with the default model. Round 4: ``--model accurate
+--pool-per-pick 10 --mix rare=0.6,uncertainty=0.2,random=0.2``. Round 5 (rare kept finding
+too few caution and dependency sentences): ``--model accurate --pool-per-pick 10 --mix
+likely:caution=0.3,likely:dependency=0.3,rare=0.1,uncertainty=0.1,random=0.2``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -70,10 +78,12 @@ def newsmtsc_corpus(held_docs: set[str], folder: Path) -> tuple[Path, dict]:
     return path, targets
 
 
-def main(round_no: int, n_batches: int, per_batch: int = 200) -> None:
+def main(round_no: int, n_batches: int, per_batch: int = 200, model: str = "default",
+         pool_per_pick: int = 20, strategy_share: dict[str, float] | None = None) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     total = n_batches * per_batch
-    analyzer = FramingAnalyzer.load()
+    strategy_share = strategy_share or STRATEGY_SHARE
+    analyzer = FramingAnalyzer.load(model)
     texts, docs = excluded()
     picks = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,9 +92,9 @@ def main(round_no: int, n_batches: int, per_batch: int = 200) -> None:
                    "newsmtsc": news_path}
         for k, (name, path) in enumerate(sources.items()):
             n = round(total * SOURCE_SHARE[name])
-            mix = {s: max(1, round(n * share)) for s, share in STRATEGY_SHARE.items()}
+            mix = {s: max(1, round(n * share)) for s, share in strategy_share.items()}
             chosen, stats = select_mix(iter_documents([str(path)]), mix, analyzer, seed=1000 * round_no + k,
-                                       exclude_texts=texts, exclude_docs=docs)
+                                       exclude_texts=texts, exclude_docs=docs, pool_size=n * pool_per_pick)
             print(f"{name}: {len(chosen)} picked from {stats.candidates} candidates "
                   f"({stats.documents} documents, {stats.in_gold} gold sentences left out)")
             for c in chosen:
@@ -118,4 +128,15 @@ def _batch_row(r: dict) -> dict:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]), *(int(a) for a in sys.argv[3:4]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("round", type=int)
+    parser.add_argument("n_batches", type=int)
+    parser.add_argument("--per-batch", type=int, default=200)
+    parser.add_argument("--model", default="default")
+    parser.add_argument("--pool-per-pick", type=int, default=20,
+                        help="candidates scored per sentence picked (the selection library's default)")
+    parser.add_argument("--mix", default=",".join(f"{k}={v}" for k, v in STRATEGY_SHARE.items()),
+                        help="strategy=share pairs, comma-separated (framing data select's strategies)")
+    args = parser.parse_args()
+    mix = {name: float(share) for name, share in (pair.rsplit("=", 1) for pair in args.mix.split(","))}
+    main(args.round, args.n_batches, args.per_batch, args.model, args.pool_per_pick, mix)

@@ -16,10 +16,11 @@ def select(
     paths: Annotated[list[str], typer.Argument(help="Corpus: files, folders (.txt/.md/.html/.jsonl[.gz]) or -.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Batch JSONL to write.")],
     n: Annotated[int, typer.Option("--n", min=1, help="Sentences to select.")] = 500,
-    strategy: Annotated[str, typer.Option(help="random, uncertainty (near the thresholds) or rare (rare frames).")]
+    strategy: Annotated[str, typer.Option(help="random, uncertainty (near the thresholds), rare (rare frames) or "
+                                               "likely:FRAME (the model's likeliest instances of FRAME).")]
     = "random",
     model: Annotated[Optional[str], typer.Option(help="Model directory or shipped name whose predictions rank "
-                                                      "(uncertainty, rare) and pre-annotate [default: default].")] = None,
+                                                      "(uncertainty, rare, likely) and pre-annotate [default: default].")] = None,
     gold: Annotated[list[Path], typer.Option("--gold", help="Gold files: their sentences and documents are never "
                                                             "selected (repeat the option).", exists=True,
                                              dir_okay=False)] = [],
