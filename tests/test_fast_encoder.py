@@ -110,3 +110,31 @@ def test_scoring_a_sentence_never_imports_transformers():
             "print(*(m in sys.modules for m in ('transformers', 'peft', 'torch._dynamo')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "False"]  # together 4-5 s of imports
+
+
+def test_backbone_without_a_usable_tokenizer_gets_one_line(tiny_backbone, tmp_path):
+    import shutil
+
+    broken = tmp_path / "backbone"
+    shutil.copytree(tiny_backbone, broken)
+    (broken / "tokenizer.json").unlink()
+    with pytest.raises(FramingError, match="expected a fast tokenizer"):
+        WindowTokenizer.from_dir(broken)
+    (broken / "tokenizer.json").write_text("{not json")
+    with pytest.raises(FramingError, match="not a readable tokenizer file") as e:
+        WindowTokenizer.from_dir(broken)
+    assert "\n" not in str(e.value)
+
+
+def test_bert_encoder_refuses_a_file_missing_tensors(tiny_backbone, tmp_path):
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    broken = tmp_path / "backbone"
+    shutil.copytree(tiny_backbone, broken)
+    state = load_file(str(broken / "model.safetensors"))
+    del state["encoder.layer.1.output.dense.weight"]
+    save_file(state, str(broken / "model.safetensors"))
+    with pytest.raises(FramingError, match="1 encoder tensors missing"):
+        BertEncoder.from_dir(broken)
