@@ -2,7 +2,8 @@
 cached features): how dev scores grow with labelled data. Dev scores only.
 
 Points: 25 %, 50 % and 100 % of gold train (a seeded sample of its rows), then all gold
-train plus silver rounds 1-2 (3,200 sentences), then plus round 3 (4,800 in all). Every
+train plus silver rounds 1-2 (3,200 sentences), then plus round 3 (4,800 in all), round 4
+(6,400), round 5 (8,000) and round 6 (9,600: the current models/accurate). Every
 point also trains on NewsMTSC train (sentiment) and selects on the same dev as
 models/accurate (gold dev + NewsMTSC dev-mt). The encoder's features are cached after the
 first run (framing.training.features), so each point costs a few minutes of heads.
@@ -24,13 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 GOLD = "eval/gold/gold.jsonl"
-SILVER = ["eval/silver/silver.jsonl", "eval/silver/silver_r03.jsonl"]
+SILVER = ["eval/silver/silver.jsonl", *(f"eval/silver/silver_r0{r}.jsonl" for r in range(3, 7))]
 POINTS = {  # name: (share of gold train rows, silver files)
     "gold-25": (0.25, []),
     "gold-50": (0.50, []),
     "gold-100": (1.0, []),
     "gold+silver-3200": (1.0, SILVER[:1]),
-    "gold+silver-4800": (1.0, SILVER),
+    "gold+silver-4800": (1.0, SILVER[:2]),
+    "gold+silver-6400": (1.0, SILVER[:3]),
+    "gold+silver-8000": (1.0, SILVER[:4]),
+    "gold+silver-9600": (1.0, SILVER),
 }
 WORK = Path("/tmp/framing-curve")
 SEED = 13
