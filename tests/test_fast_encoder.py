@@ -138,3 +138,68 @@ def test_bert_encoder_refuses_a_file_missing_tensors(tiny_backbone, tmp_path):
     save_file(state, str(broken / "model.safetensors"))
     with pytest.raises(FramingError, match="1 encoder tensors missing"):
         BertEncoder.from_dir(broken)
+
+
+def _copy(backbone, tmp_path):
+    import shutil
+
+    out = tmp_path / "backbone"
+    shutil.copytree(backbone, out)
+    return out
+
+
+def test_bert_file_without_pooler_and_with_prefix_still_takes_pooler_adapters(tiny_backbone, tmp_path):
+    """Checkpoints saved from BertForMaskedLM have "bert." names and no pooler; LoRA on
+    "dense" adapts the pooler too (transformers' BertModel always has one)."""
+    import json
+
+    from safetensors.torch import load_file, save_file
+
+    from framing.model.config import ModelConfig
+    from framing.model.persistence import LORA_PREFIX, merge_lora
+
+    path = _copy(tiny_backbone, tmp_path)
+    state = load_file(str(path / "model.safetensors"))
+    save_file({"bert." + k: v for k, v in state.items() if not k.startswith("pooler.")}, str(path / "model.safetensors"))
+    config = json.loads((path / "config.json").read_text())
+    del config["layer_norm_eps"]  # transformers' default applies
+    (path / "config.json").write_text(json.dumps(config))
+    encoder = BertEncoder.from_dir(path)
+    assert encoder.config.layer_norm_eps == 1e-12 and not encoder.pooler.dense.weight.any()
+    adapters = {f"{LORA_PREFIX}pooler.dense.lora_A.weight": torch.ones(4, 32),
+                f"{LORA_PREFIX}pooler.dense.lora_B.weight": torch.ones(32, 4)}
+    merge_lora(encoder, adapters, ModelConfig(lora_rank=4, lora_alpha=8), "weights")
+
+
+def test_bert_file_that_does_not_fit_its_config_gets_one_line(tiny_backbone, tmp_path):
+    import json
+
+    path = _copy(tiny_backbone, tmp_path)
+    config = json.loads((path / "config.json").read_text())
+    (path / "config.json").write_text(json.dumps({**config, "intermediate_size": 128}))
+    with pytest.raises(FramingError, match="does not fit its config.json") as e:
+        BertEncoder.from_dir(path)
+    assert "\n" not in str(e.value)
+
+
+def test_tokenizer_settings_that_override_tokenizer_json_keep_transformers(tiny_backbone, tmp_path):
+    """transformers applies tokenizer_config.json's do_lower_case over tokenizer.json; a
+    backbone where the two disagree is scored through transformers, as it was trained."""
+    import json
+
+    from framing.model.persistence import load_encoder
+    from framing.model.tokenizer import agrees_with_settings
+
+    path = _copy(tiny_backbone, tmp_path)
+    assert agrees_with_settings(path)
+    encoder, _, _ = load_encoder(str(path), inference=True)
+    assert isinstance(encoder, BertEncoder)
+    settings = json.loads((path / "tokenizer_config.json").read_text())
+    (path / "tokenizer_config.json").write_text(json.dumps({**settings, "do_lower_case": False}))
+    assert not agrees_with_settings(path)
+    encoder, tokenizer, _ = load_encoder(str(path), inference=True)
+    assert not isinstance(encoder, BertEncoder)
+    from transformers import AutoTokenizer
+
+    theirs = AutoTokenizer.from_pretrained(path, use_fast=True)(["Russia and China"], add_special_tokens=False)
+    assert tokenizer.token_counts(["Russia and China"]) == [len(theirs["input_ids"][0])]

@@ -173,6 +173,8 @@ def _predict(analyzer, pool: list[Candidate]) -> None:
 
 
 def _rank_random(pool, rng, analyzer):
+    for c in pool:
+        c.score = 0.0  # not a ranking: the pool is already in random order
     return pool
 
 

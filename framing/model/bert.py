@@ -29,6 +29,10 @@ from framing.validation import read_structured
 # config.json settings this module implements (with transformers' defaults where a file
 # leaves one out); a backbone with other values goes through transformers.
 SUPPORTED = {"hidden_act": "gelu", "position_embedding_type": "absolute", "is_decoder": False}
+# transformers' BertConfig defaults, for sizes a config.json leaves out.
+DEFAULTS = {"vocab_size": 30522, "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12,
+            "intermediate_size": 3072, "max_position_embeddings": 512, "type_vocab_size": 2,
+            "layer_norm_eps": 1e-12}
 
 
 def supports(config: dict) -> bool:
@@ -131,8 +135,8 @@ class _Stack(nn.Module):
 
 
 class _Pooler(nn.Module):
-    """Kept only so that module names (and LoRA adapters trained on them) match
-    transformers'; framing reads token vectors, never the pooled one."""
+    """Kept only so that module names (and LoRA adapters trained on them, since "dense"
+    matches it) match transformers'; framing reads token vectors, never the pooled one."""
 
     def __init__(self, c):
         super().__init__()
@@ -142,12 +146,12 @@ class _Pooler(nn.Module):
 class BertEncoder(nn.Module):
     """BERT's encoder: token vectors for ``input_ids`` under ``attention_mask``."""
 
-    def __init__(self, config: SimpleNamespace, pooler: bool = True):
+    def __init__(self, config: SimpleNamespace):
         super().__init__()
         self.config = config
         self.embeddings = _Embeddings(config)
         self.encoder = _Stack(config)
-        self.pooler = _Pooler(config) if pooler else None
+        self.pooler = _Pooler(config)
 
     @classmethod
     def from_dir(cls, path: str | Path) -> "BertEncoder":
@@ -164,17 +168,25 @@ class BertEncoder(nn.Module):
         except (SafetensorError, OSError) as e:
             raise FramingError(f"{path / 'model.safetensors'}: not a readable safetensors file ({e}); "
                                "reinstall the backbone") from None
-        # Files saved from BertForX carry a "bert." prefix and heads of their own; some have no pooler.
+        # Files saved from BertForX carry a "bert." prefix and heads of their own.
         state = {k.removeprefix("bert."): v for k, v in state.items()}
         with torch.device("meta"):  # no random initialisation: every weight comes from the file
-            encoder = cls(SimpleNamespace(**raw), pooler="pooler.dense.weight" in state)
+            encoder = cls(SimpleNamespace(**{**DEFAULTS, **raw}))
         wanted = set(encoder.state_dict())
+        for name, tensor in encoder.state_dict().items():
+            if name.startswith("pooler.") and name not in state:  # some files have none; it is never read
+                state[name] = torch.zeros(tensor.shape)
         missing = wanted - set(state)
         if missing:
             raise FramingError(f"backbone {path}: {len(missing)} encoder tensors missing from model.safetensors "
                                f"(e.g. {sorted(missing)[0]}); reinstall the backbone")
-        # fp32 whatever the file stores, as transformers loads it by default.
-        encoder.load_state_dict({k: v.float() for k, v in state.items() if k in wanted}, assign=True)
+        try:
+            # fp32 whatever the file stores: framing scores in fp32 (int8 quantizes from it).
+            encoder.load_state_dict({k: v.float() for k, v in state.items() if k in wanted}, assign=True)
+        except RuntimeError as e:  # shapes that do not fit config.json
+            first = str(e).strip().splitlines()[-1].strip()
+            raise FramingError(f"backbone {path}: model.safetensors does not fit its config.json ({first}); "
+                               "reinstall the backbone") from None
         return encoder.eval()
 
     def get_input_embeddings(self) -> nn.Embedding:

@@ -34,15 +34,17 @@ META_FILE = "meta.json"
 def load_encoder(backbone: str, inference: bool = False):
     """The encoder and its :class:`WindowTokenizer`, from safetensors, no remote code.
 
-    With ``inference=True`` a BERT backbone is built as framing's own
-    :class:`~framing.model.bert.BertEncoder` (same weights, same outputs), so scoring never
-    imports transformers; training and other architectures load transformers' model.
+    With ``inference=True`` a BERT backbone whose ``tokenizer.json`` says what its
+    tokenizer settings say is built as framing's own :class:`~framing.model.bert.BertEncoder`
+    and tokenizer (same weights, same ids, same outputs), so scoring never imports
+    transformers. Training, and every other backbone, loads through transformers, and the
+    tokenizer is transformers' own fast tokenizer, wrapped.
     """
-    from framing.model.tokenizer import WindowTokenizer
+    from framing.model.tokenizer import WindowTokenizer, agrees_with_settings
 
     resolved = resolve_backbone(backbone)
     local = Path(resolved).is_dir()
-    if inference and local:
+    if inference and local and agrees_with_settings(resolved):
         from framing.model import bert
 
         if bert.supports(read_structured(Path(resolved) / "config.json", "json", "backbone config")):
@@ -52,8 +54,7 @@ def load_encoder(backbone: str, inference: bool = False):
     # local_files_only: a hub id is read from the local cache, never fetched.
     try:
         with quiet_transformers():
-            hf_tokenizer = None if local else AutoTokenizer.from_pretrained(resolved, use_fast=True,
-                                                                            local_files_only=True)
+            tokenizer = AutoTokenizer.from_pretrained(resolved, use_fast=True, local_files_only=True)
             encoder = AutoModel.from_pretrained(resolved, use_safetensors=True, trust_remote_code=False,
                                                 local_files_only=True)
     except (OSError, ValueError, KeyError) as e:  # not cached, unknown model type, remote code asked for
@@ -61,11 +62,12 @@ def load_encoder(backbone: str, inference: bool = False):
         fix = ("use an encoder directory transformers can load" if local
                else "give a local encoder directory or fetch the hub id first (huggingface-cli download)")
         raise FramingError(f"backbone {backbone!r}: could not load it ({first}); {fix}") from None
-    if local:
-        return encoder, WindowTokenizer.from_dir(resolved), resolved
-    if not getattr(hf_tokenizer, "is_fast", False):
+    if not getattr(tokenizer, "is_fast", False):
         raise FramingError(f"backbone {backbone!r}: a fast tokenizer (tokenizer.json) is needed for offsets")
-    return encoder, WindowTokenizer(hf_tokenizer.backend_tokenizer, hf_tokenizer.pad_token, backbone), resolved
+    if not tokenizer.pad_token:
+        raise FramingError(f"backbone {backbone!r}: its tokenizer has no pad token; use an encoder whose "
+                           "tokenizer defines one")
+    return encoder, WindowTokenizer(tokenizer.backend_tokenizer, tokenizer.pad_token, backbone), resolved
 
 
 def build_net(config: ModelConfig, encoder):

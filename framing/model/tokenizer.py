@@ -4,7 +4,8 @@ The Rust ``tokenizers`` library does the work; this wrapper asks it only for wha
 network needs (overlapping windows with character offsets, and token counts), and it
 gives the same ids, offsets and windows as transformers' ``PreTrainedTokenizerFast``
 (tests/test_fast_encoder.py compares them), without importing transformers, which took
-about half of a one-sentence ``framing score``.
+about half of a one-sentence ``framing score``. Backbones whose ``tokenizer_config.json``
+overrides its ``tokenizer.json`` (:func:`agrees_with_settings`) keep transformers' tokenizer.
 
 >>> tok = WindowTokenizer.from_dir(backbone_dir)
 >>> w = tok.windows(["Russia needs China."], max_length=128, stride=32)
@@ -86,6 +87,27 @@ class WindowTokenizer:
         tok.no_truncation()
         tok.no_padding()
         return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
+
+
+# tokenizer_config.json flags that transformers applies over tokenizer.json's BERT normalizer.
+_NORMALIZER_FLAGS = {"do_lower_case": "lowercase", "strip_accents": "strip_accents",
+                     "tokenize_chinese_chars": "handle_chinese_chars"}
+
+
+def agrees_with_settings(path: str | Path) -> bool:
+    """Whether ``tokenizer.json`` alone tokenizes as transformers would: it exists, and
+    tokenizer_config.json sets no normalizer flag (lower case, accents, Chinese characters)
+    that transformers would apply over it."""
+    path = Path(path)
+    file, settings = path / TOKENIZER_FILE, path / "tokenizer_config.json"
+    if not file.is_file():
+        return False
+    if not settings.is_file():
+        return True
+    config = read_structured(settings, "json", "tokenizer settings")
+    normalizer = read_structured(file, "json", "tokenizer").get("normalizer") or {}
+    return all(config[flag] == normalizer.get(key) for flag, key in _NORMALIZER_FLAGS.items()
+               if flag in config and config[flag] is not None)
 
 
 def _pad_token(path: Path, tokenizer) -> str:
