@@ -44,10 +44,13 @@ def load_encoder(backbone: str, inference: bool = False):
 
     resolved = resolve_backbone(backbone)
     local = Path(resolved).is_dir()
-    if inference and local and agrees_with_settings(resolved):
+    if inference and local:
         from framing.model import bert
 
-        if bert.supports(read_structured(Path(resolved) / "config.json", "json", "backbone config")):
+        # config.json first: it is small, and rules out other architectures before
+        # tokenizer.json (hundreds of kB) is parsed to compare its settings.
+        if bert.supports(read_structured(Path(resolved) / "config.json", "json", "backbone config")) \
+                and agrees_with_settings(resolved):
             return bert.BertEncoder.from_dir(resolved), WindowTokenizer.from_dir(resolved), resolved
     from transformers import AutoModel, AutoTokenizer
 

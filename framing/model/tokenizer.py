@@ -69,7 +69,7 @@ class WindowTokenizer:
 
         tok = self._tokenizer
         tok.enable_truncation(max_length, stride=stride, strategy="longest_first")
-        tok.enable_padding(pad_id=self.pad_id, pad_token=self.pad_token)
+        tok.no_padding()  # padded once, below, over every window (overflowing ones included)
         flat, window_text = [], []
         for t, encoding in enumerate(tok.encode_batch(list(texts))):
             for window in [encoding, *encoding.overflowing]:
