@@ -26,7 +26,14 @@ sys.path.insert(0, str(ROOT))
 from framing.text.actors import ActorRegistry  # noqa: E402
 
 SILVER = ROOT / "eval" / "silver"
-CODEBOOK_VERSION = "1.1"
+# The codebook version each round was labelled under (eval/gold/CODEBOOK.md), by first round.
+CODEBOOK_SINCE_ROUND = {1: "1.1", 8: "1.2"}
+
+
+def codebook_version(batch: str) -> str:
+    """``batch_r08_03`` -> "1.2": the version in force for that batch's round."""
+    round_number = int(batch.split("_")[1].removeprefix("r"))
+    return CODEBOOK_SINCE_ROUND[max(r for r in CODEBOOK_SINCE_ROUND if r <= round_number)]
 
 
 def _gold_merge():
@@ -58,7 +65,7 @@ def main(rounds: list[int], name: str) -> None:
             candidate = {"text": item["text"], "newsmtsc_targets": item.get("given_targets", [])}
             row = {"id": item["id"], "doc_id": item["doc_id"], "source": item["source"], "text": item["text"],
                    "frames": label["frames"], "actors": to_actors(candidate, label, registry), "split": "train",
-                   "annotator": label.get("annotator"), "batch": batch, "codebook": CODEBOOK_VERSION}
+                   "annotator": label.get("annotator"), "batch": batch, "codebook": codebook_version(batch)}
             (agree_b if item.get("second") else rows).append(row)
     primary = {r["id"]: r for r in rows}
     agree_b = [r for r in agree_b if r["id"] in primary]
