@@ -30,9 +30,8 @@ SILVER = ROOT / "eval" / "silver"
 CODEBOOK_SINCE_ROUND = {1: "1.1", 8: "1.2"}
 
 
-def codebook_version(batch: str) -> str:
-    """``batch_r08_03`` -> "1.2": the version in force for that batch's round."""
-    round_number = int(batch.split("_")[1].removeprefix("r"))
+def codebook_version(round_number: int) -> str:
+    """8 -> "1.2": the version in force for that round."""
     return CODEBOOK_SINCE_ROUND[max(r for r in CODEBOOK_SINCE_ROUND if r <= round_number)]
 
 
@@ -47,8 +46,8 @@ def main(rounds: list[int], name: str) -> None:
     to_actors = _gold_merge().to_actors
     registry = ActorRegistry.load()
     rows, agree_a, agree_b, missing = [], [], [], 0
-    batches = [b for r in rounds for b in sorted((SILVER / "work").glob(f"batch_r{r:02d}_*.jsonl"))]
-    for batch_path in batches:
+    batches = [(r, b) for r in rounds for b in sorted((SILVER / "work").glob(f"batch_r{r:02d}_*.jsonl"))]
+    for round_number, batch_path in batches:
         batch = batch_path.stem
         items = [json.loads(line) for line in batch_path.open(encoding="utf-8")]
         label_path = SILVER / "work" / "labels" / f"{batch}.jsonl"
@@ -65,7 +64,8 @@ def main(rounds: list[int], name: str) -> None:
             candidate = {"text": item["text"], "newsmtsc_targets": item.get("given_targets", [])}
             row = {"id": item["id"], "doc_id": item["doc_id"], "source": item["source"], "text": item["text"],
                    "frames": label["frames"], "actors": to_actors(candidate, label, registry), "split": "train",
-                   "annotator": label.get("annotator"), "batch": batch, "codebook": codebook_version(batch)}
+                   "annotator": label.get("annotator"), "batch": batch,
+                   "codebook": codebook_version(round_number)}
             (agree_b if item.get("second") else rows).append(row)
     primary = {r["id"]: r for r in rows}
     agree_b = [r for r in agree_b if r["id"] in primary]

@@ -22,10 +22,11 @@ the next batch's sentences, for agreement.
 Rounds 1-3: the defaults with the default model. Round 4: ``--model accurate
 --pool-per-pick 10 --mix rare=0.6,uncertainty=0.2,random=0.2``. Round 5 (rare kept finding
 too few caution and dependency sentences): ``--model accurate --pool-per-pick 10 --mix
-likely:caution=0.3,likely:dependency=0.3,rare=0.1,uncertainty=0.1,random=0.2``; rounds 6 and 7 the same. Rounds 8-10 (codebook 1.2): ``--model accurate --pool-per-pick 10 --mix
-likely:caution=0.35,likely:dependency=0.35,rare=0.05,uncertainty=0.05,random=0.2``; round 11 the same. Round 12
-(dependency still short): ``12 8 --per-batch 150 --model accurate --pool-per-pick 10 --mix
-likely:dependency=0.6,likely:caution=0.1,uncertainty=0.1,random=0.2``.
+likely:caution=0.3,likely:dependency=0.3,rare=0.1,uncertainty=0.1,random=0.2``; rounds 6
+and 7 the same. Rounds 8-11 (codebook 1.2): ``--model accurate --pool-per-pick 10 --mix
+likely:caution=0.35,likely:dependency=0.35,rare=0.05,uncertainty=0.05,random=0.2``.
+Round 12 (dependency still short): ``12 8 --per-batch 150 --model accurate
+--pool-per-pick 10 --mix likely:dependency=0.6,likely:caution=0.1,uncertainty=0.1,random=0.2``.
 """
 
 from __future__ import annotations
