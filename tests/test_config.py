@@ -40,3 +40,17 @@ def test_toml_errors(tmp_path):
         TrainConfig.from_toml(bad)
     with pytest.raises(FramingError, match="unknown keys"):
         TrainConfig.from_dict({"epoch": 3})
+
+
+@pytest.mark.parametrize("name", ["default", "accurate"])
+def test_shipped_train_toml_is_the_recipe_the_model_was_trained_with(name):
+    """`framing train --config models/<name>/train.toml` must reproduce the shipped weights:
+    the TOML beside them may not drift from the config recorded in meta.json."""
+    import json
+
+    from tests.conftest import ROOT
+
+    model_dir = ROOT / "models" / name
+    in_toml = TrainConfig.from_toml(model_dir / "train.toml").to_dict()
+    in_meta = TrainConfig.from_dict(json.loads((model_dir / "meta.json").read_text())["train_config"]).to_dict()
+    assert in_toml == in_meta
