@@ -172,8 +172,10 @@ class FramingAnalyzer:
         """
         import torch
 
+        from framing.model.calibration import frame_probabilities, sentiment_probabilities
         from framing.model.network import make_batch
 
+        cfg = self.config
         shapes = self._window_shapes(texts)
         order = sorted(range(len(texts)), key=lambda i: shapes[i])
         frame_out: list = [None] * len(texts)
@@ -182,8 +184,8 @@ class FramingAnalyzer:
             for chunk in self._chunks(order, shapes):
                 batch = make_batch(self.tokenizer, [texts[i] for i in chunk], [spans[i] for i in chunk], self.config)
                 frame_logits, sentiment_logits = self.net(batch.to(self.device))
-                fp = torch.sigmoid(frame_logits).float().cpu().numpy()
-                sp = torch.softmax(sentiment_logits, dim=-1).float().cpu().numpy()
+                fp = frame_probabilities(frame_logits.float(), cfg.frame_calibration, cfg.frames).cpu().numpy()
+                sp = sentiment_probabilities(sentiment_logits.float(), cfg.sentiment_temperature).cpu().numpy()
                 k = 0
                 for row, i in enumerate(chunk):
                     frame_out[i] = fp[row]

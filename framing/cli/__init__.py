@@ -1,5 +1,5 @@
 """The ``framing`` command line. One module per command; each parses options and calls
-the library (framing.inference, framing.training.loop, framing.evaluation.metrics, framing.data.gold).
+the library (framing.inference, framing.training.loop, framing.training.calibrate, framing.evaluation.metrics, framing.data.gold).
 
 Heavy imports (torch, transformers) happen inside commands, so ``--help`` stays fast.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from framing.cli import benchmark, data, evaluate, report, score, train
+from framing.cli import benchmark, calibrate, data, evaluate, report, score, train
 
 app = typer.Typer(
     name="framing",
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.command("score")(score.score)
 app.command("train")(train.train)
+app.command("calibrate")(calibrate.calibrate)
 app.command("eval")(evaluate.evaluate)
 app.command("report")(report.report)
 app.add_typer(data.app, name="data")

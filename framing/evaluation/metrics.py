@@ -227,10 +227,16 @@ def confident_errors(examples: list[Example], predictor, predictions: dict, n: i
 def tune_thresholds(examples, frames, frame_probs) -> dict[str, float]:
     """Per-frame threshold maximising dev F1 (ties: the one nearest 0.5)."""
     rows = [i for i, ex in enumerate(examples) if ex.frames is not None]
-    thresholds = {}
-    for k, frame in enumerate(frames):
-        truth = np.array([frame in examples[i].frames for i in rows], dtype=int)
-        probs = frame_probs[rows, k]
-        scores = [(f1_score(truth, probs >= t, zero_division=0), -abs(t - 0.5), float(t)) for t in THRESHOLD_GRID]
-        thresholds[frame] = max(scores)[2] if truth.sum() else 0.5
-    return thresholds
+    truth = np.array([[frame in examples[i].frames for frame in frames] for i in rows], dtype=int)
+    return dict(zip(frames, best_f1_thresholds(truth.reshape(-1, len(frames)), np.asarray(frame_probs)[rows])))
+
+
+def best_f1_thresholds(truth: np.ndarray, probs: np.ndarray) -> list[float]:
+    """Per column of (rows x frames) arrays, the grid threshold with the best F1 (0.5 for a
+    frame with no positives)."""
+    out = []
+    for k in range(truth.shape[1]):
+        scores = [(f1_score(truth[:, k], probs[:, k] >= t, zero_division=0), -abs(t - 0.5), float(t))
+                  for t in THRESHOLD_GRID]
+        out.append(max(scores)[2] if truth[:, k].sum() else 0.5)
+    return out

@@ -13,6 +13,17 @@ def _reproduce_config(meta: dict) -> str:
     return f"{output.rstrip('/')}/train.toml"
 
 
+def _calibration_line(config, meta: dict) -> str:
+    rule = (meta.get("train_config") or {}).get("frame_thresholds", "dev-f1")
+    if config.sentiment_temperature == 1.0 and all(v == [1.0, 0.0] for v in config.frame_calibration.values()):
+        return ("- Probabilities as the heads give them (not calibrated); frame thresholds: "
+                + ", ".join(f"{k} {v:.2f}" for k, v in config.thresholds.items()) + ".")
+    return ("- Calibrated on dev (framing.training.calibrate): Platt scaling per frame, sentiment temperature "
+            f"{config.sentiment_temperature:.2f}. Frame thresholds ("
+            + ("the frame head's own decision" if rule == "head" else "best dev F1 per frame") + "): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in config.thresholds.items()) + ".")
+
+
 def model_card(config, meta: dict) -> str:
     scores = meta.get("scores", {})
     data = meta.get("data", {})
@@ -39,7 +50,7 @@ def model_card(config, meta: dict) -> str:
         f"- Training time: {meta.get('train_seconds')} s on {meta.get('torch_threads')} CPU threads"
         + (" (with the encoder's features already cached; computing them is a one-off pass of the encoder over"
            " every training and dev sentence)." if config.finetune == "frozen" else "."),
-        "- Frame thresholds, tuned on dev: " + ", ".join(f"{k} {v:.2f}" for k, v in config.thresholds.items()) + ".",
+        _calibration_line(config, meta),
         f"- Reproduce: `framing train --config {_reproduce_config(meta)}` (the file saved beside this card).",
         "",
         "## Scores",
@@ -69,7 +80,7 @@ def model_card(config, meta: dict) -> str:
         "- Actor mentions come from the registry (actors.toml): actors it does not list are not scored.",
         "",
         "## Files",
-        "config.json (labels, thresholds, backbone hash), weights.safetensors (heads and adapters only), "
+        "config.json (labels, calibration, thresholds, backbone hash), weights.safetensors (heads and adapters only), "
         "meta.json (versions, data hashes, scores), actors.toml, train.toml.",
         "",
     ]

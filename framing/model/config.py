@@ -28,7 +28,11 @@ class ModelConfig:
     backbone_sha256: str | None = None
     frames: list[str] = field(default_factory=lambda: list(FRAMES))
     sentiments: list[str] = field(default_factory=lambda: list(SENTIMENTS))
-    thresholds: dict[str, float] = field(default_factory=dict)  # per frame; empty: 0.5 each until tuned on dev
+    thresholds: dict[str, float] = field(default_factory=dict)  # per frame, on calibrated probabilities; empty: 0.5
+    # Per frame [scale, bias] on the logit, and one sentiment temperature, fitted on dev
+    # after training (framing.model.calibration); empty / 1.0: the raw heads.
+    frame_calibration: dict[str, list[float]] = field(default_factory=dict)
+    sentiment_temperature: float = 1.0
     max_length: int = 128  # tokens per window; longer sentences are windowed
     stride: int = 32  # token overlap between windows of a long sentence
     finetune: str = "lora"
@@ -48,6 +52,8 @@ class ModelConfig:
     def __post_init__(self):
         if not self.thresholds and isinstance(self.frames, list):
             self.thresholds = {f: 0.5 for f in self.frames}
+        if not self.frame_calibration and isinstance(self.frames, list):
+            self.frame_calibration = {f: [1.0, 0.0] for f in self.frames}
 
     def validate(self) -> "ModelConfig":
         if self.format_version > FORMAT_VERSION:
@@ -62,6 +68,12 @@ class ModelConfig:
             raise FramingError(f"thresholds must give one value per frame {self.frames}, found {sorted(self.thresholds)}")
         if not all(0.0 < t < 1.0 for t in self.thresholds.values()):
             raise FramingError(f"thresholds must lie strictly between 0 and 1, found {self.thresholds}")
+        if sorted(self.frame_calibration) != sorted(self.frames) or not all(
+                len(v) == 2 and v[0] > 0 for v in self.frame_calibration.values()):
+            raise FramingError(f"frame_calibration must give [scale, bias] with a positive scale for each frame "
+                               f"{self.frames}, found {self.frame_calibration}")
+        if not self.sentiment_temperature > 0:
+            raise FramingError(f"sentiment_temperature must be positive, found {self.sentiment_temperature}")
         if not 16 <= self.max_length <= 512 or not 0 <= self.stride < self.max_length // 2:
             raise FramingError(
                 f"max_length must be 16..512 and stride under half of it, found {self.max_length} and {self.stride}"

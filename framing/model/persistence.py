@@ -103,31 +103,57 @@ def trainable_state(net) -> dict:
 
 def save_model(net, out_dir: str | Path, meta: dict, card: str, actors_file: str | Path | None,
                extra_files: dict[str, str] | None = None) -> Path:
-    """Write the model directory atomically: into a temporary sibling, then rename.
+    """Write the model directory atomically (:func:`_write_atomically`)."""
+    from safetensors import SafetensorError
+    from safetensors.torch import save_file
+
+    def write(tmp: Path) -> None:
+        try:
+            save_file(trainable_state(net), str(tmp / WEIGHTS_FILE))
+        except SafetensorError as e:  # its I/O errors (a full disk) are not OSErrors
+            raise FramingError(f"{out_dir}: could not write the model ({e}); "
+                               "check free space and permissions") from None
+        _write_texts(tmp, net.config, dict(meta, weights_sha256=file_sha256(tmp / WEIGHTS_FILE)), card, extra_files)
+        if actors_file:
+            shutil.copyfile(actors_file, tmp / "actors.toml")
+
+    return _write_atomically(Path(out_dir), write)
+
+
+def copy_model(model_dir: str | Path, out_dir: str | Path, config: ModelConfig, meta: dict, card: str,
+               extra_files: dict[str, str] | None = None) -> Path:
+    """Write ``out_dir`` as a copy of ``model_dir``'s weights and registry with a new config,
+    meta and card (a recalibrated model), atomically like :func:`save_model`."""
+    model_dir = Path(model_dir)
+
+    def write(tmp: Path) -> None:
+        shutil.copyfile(model_dir / WEIGHTS_FILE, tmp / WEIGHTS_FILE)
+        if (model_dir / "actors.toml").is_file():
+            shutil.copyfile(model_dir / "actors.toml", tmp / "actors.toml")
+        _write_texts(tmp, config, meta, card, extra_files)
+
+    return _write_atomically(Path(out_dir), write)
+
+
+def _write_texts(folder: Path, config: ModelConfig, meta: dict, card: str, extra_files: dict[str, str] | None) -> None:
+    (folder / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2) + "\n", encoding="utf-8")
+    (folder / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (folder / "README.md").write_text(card, encoding="utf-8")
+    for name, text in (extra_files or {}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def _write_atomically(out_dir: Path, write) -> Path:
+    """Run ``write(folder)`` on a temporary sibling of ``out_dir``, then rename it there.
 
     An existing model at ``out_dir`` is replaced only once the new one is complete; if the
     last rename fails, the old model is put back.
     """
-    from safetensors import SafetensorError
-    from safetensors.torch import save_file
-
-    out_dir = Path(out_dir)
     check_model_output(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
-        try:
-            save_file(trainable_state(net), str(tmp / WEIGHTS_FILE))
-        except SafetensorError as e:  # its I/O errors (a full disk) are not OSErrors
-            raise FramingError(f"{out_dir}: could not write the model ({e}); check free space and permissions") from None
-        meta = dict(meta, weights_sha256=file_sha256(tmp / WEIGHTS_FILE))
-        (tmp / CONFIG_FILE).write_text(json.dumps(net.config.to_dict(), indent=2) + "\n", encoding="utf-8")
-        (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        (tmp / "README.md").write_text(card, encoding="utf-8")
-        if actors_file:
-            shutil.copyfile(actors_file, tmp / "actors.toml")
-        for name, text in (extra_files or {}).items():
-            (tmp / name).write_text(text, encoding="utf-8")
+        write(tmp)
         tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is for sharing
         for f in tmp.iterdir():
             f.chmod(0o644)

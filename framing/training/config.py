@@ -14,6 +14,8 @@ from framing.errors import FramingError
 from framing.model.config import ModelConfig
 from framing.validation import build_dataclass, read_structured
 
+THRESHOLD_RULES = ("head", "dev-f1")  # how frame thresholds are chosen after training
+
 
 @dataclass
 class TrainConfig:
@@ -46,6 +48,7 @@ class TrainConfig:
     frame_pos_weight: bool = True  # weight rare frames up in the BCE loss (neg/pos ratio)
     max_steps: int = 0  # 0: no limit (tests use a few steps)
     threads: int = 0  # torch threads; 0 leaves torch's default
+    frame_thresholds: str = "head"  # one of THRESHOLD_RULES (framing.training.calibrate)
     model: ModelConfig = field(default_factory=ModelConfig)
 
     def validate(self) -> "TrainConfig":
@@ -58,11 +61,20 @@ class TrainConfig:
                                f"{self.distill_weight} and {self.max_distill}")
         if not self.train:
             raise FramingError("train: expected at least one training file")
+        if self.frame_thresholds not in THRESHOLD_RULES:
+            raise FramingError(f"frame_thresholds must be one of {', '.join(THRESHOLD_RULES)}, "
+                               f"found {self.frame_thresholds!r}")
         self.model.validate()
         return self
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+    def to_toml(self) -> str:
+        """The config as TOML, which has no null: unset optional values are left out."""
+        import tomli_w
+
+        return tomli_w.dumps(_without_none(self.to_dict()))
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "config") -> "TrainConfig":
@@ -83,3 +95,9 @@ class TrainConfig:
                     target = target.setdefault(p, {})
                 target[leaf] = value
         return cls.from_dict(data, str(path))
+
+
+def _without_none(value):
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    return value

@@ -20,17 +20,24 @@ def normalized(text: str) -> str:
     return " ".join(text.split())
 
 
+def dev_rows(files: list[str], rows_of: dict[str, list[Example]]) -> list[Example]:
+    """The dev rows of ``files`` (gold rows of split dev; NewsMTSC rows, which have no split)."""
+    dev = [ex for p in dict.fromkeys(files) for ex in rows_of[p] if ex.split in ("dev", None)]
+    if not dev:
+        raise FramingError(f"no rows with split 'dev' in {', '.join(files)}; a dev split selects the best epoch "
+                           "and calibrates the model")
+    return dev
+
+
 def load_training_data(config: TrainConfig, rng: random.Random):
     """``(train, dev, newsmtsc, distill)`` rows as ``config`` names them."""
     # One read of every file (train and dev are often the same gold file), all problems at once.
     taxonomy = Taxonomy.of_model(config.model)
     rows_of = read_example_files(config.train + config.dev, taxonomy=taxonomy)
     train = [ex for p in dict.fromkeys(config.train) for ex in rows_of[p] if ex.split == "train"]
-    dev = [ex for p in dict.fromkeys(config.dev) for ex in rows_of[p] if ex.split in ("dev", None)]
+    dev = dev_rows(config.dev, rows_of)
     if not train:
         raise FramingError(f"no rows with split 'train' in {', '.join(config.train)}")
-    if not dev:
-        raise FramingError(f"no rows with split 'dev' in {', '.join(config.dev)}; a dev split selects the best epoch")
     held_out = {normalized(ex.text) for rows in rows_of.values() for ex in rows if ex.split in ("dev", "test")}
     held_out |= {normalized(ex.text) for ex in dev}
     train = [ex for ex in train if normalized(ex.text) not in held_out]

@@ -145,13 +145,16 @@ class CachedPredictor:
     def predict(self, texts: list[str], spans: list[list[tuple[int, int]]]):
         import torch
 
+        from framing.model.calibration import frame_probabilities, sentiment_probabilities
+
         cached = [self.features[item_key(t, s)] for t, s in zip(texts, spans)]
         with torch.inference_mode():
             frame_logits, sentiment_logits = self.net.heads(
                 torch.stack([c.text for c in cached]).to(self.device),
                 torch.cat([c.mentions for c in cached]).to(self.device))
-        frames = torch.sigmoid(frame_logits).float().cpu().numpy()
-        sentiments = torch.softmax(sentiment_logits, dim=-1).float().cpu().numpy()
+        cfg = self.config
+        frames = frame_probabilities(frame_logits.float(), cfg.frame_calibration, cfg.frames).cpu().numpy()
+        sentiments = sentiment_probabilities(sentiment_logits.float(), cfg.sentiment_temperature).cpu().numpy()
         bounds = [0]
         for c in cached:
             bounds.append(bounds[-1] + len(c.mentions))

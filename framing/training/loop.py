@@ -8,7 +8,7 @@ optional callback (the CLI draws Rich bars from it). It runs these steps:
    linear warm-up and decay (transformers' schedule);
 3. :func:`_train_epoch` per epoch, then :func:`_dev_score` on dev; the best epoch's
    weights are kept;
-4. :func:`_finish`: per-frame thresholds tuned on dev, dev scores;
+4. :func:`_finish`: calibration and frame thresholds fitted on dev, dev scores;
 5. :func:`_metadata` and an atomic save (config, weights, meta, card, train.toml).
 """
 
@@ -267,11 +267,11 @@ def _dev_score(scores: dict) -> float:
 
 
 def _finish(run: _Run) -> dict:
-    """Tune per-frame thresholds on dev (into the model config); return the dev scores."""
-    from framing.evaluation.metrics import evaluate, predict_examples, tune_thresholds
+    """Fit calibration and frame thresholds on dev (into the model config); return the dev scores."""
+    from framing.evaluation.metrics import evaluate
+    from framing.training.calibrate import calibrate
 
-    predictions = predict_examples(run.predictor, run.dev_rows)
-    run.model_config.thresholds = tune_thresholds(run.dev_rows, run.model_config.frames, predictions["frame_probs"])
+    predictions = calibrate(run.predictor, run.dev_rows, run.config.frame_thresholds)
     return evaluate(run.predictor, run.dev_rows, predictions)
 
 
@@ -297,21 +297,12 @@ def _metadata(run: _Run, best_epoch: int, history: list[dict], dev_scores: dict,
 
 
 def _save(run: _Run, meta: dict) -> Path:
-    import tomli_w
-
     from framing.model.card import model_card
     from framing.model.persistence import save_model
 
-    train_toml = tomli_w.dumps(_without_none(run.config.to_dict()))
     card = model_card(run.model_config, meta)
-    return save_model(run.net, run.config.output, meta, card, run.config.actors, extra_files={"train.toml": train_toml})
-
-
-def _without_none(value):
-    """TOML has no null: unset optional values are left out (their defaults apply again)."""
-    if isinstance(value, dict):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
-    return value
+    return save_model(run.net, run.config.output, meta, card, run.config.actors,
+                      extra_files={"train.toml": run.config.to_toml()})
 
 
 def _hashes(paths):
