@@ -72,9 +72,32 @@ def test_config_without_calibration_loads_as_the_raw_heads():
     assert config.sentiment_temperature == 1.0
 
 
-def test_training_fits_calibration_and_head_thresholds(tiny_model):
+def test_training_fits_calibration_and_dev_f1_thresholds(tiny_model):
+    from framing.model.calibration import carried_thresholds
+
     config = json.loads((tiny_model / "config.json").read_text())
-    assert config["frame_calibration"] != {f: [1.0, 0.0] for f in config["frames"]}
+    identity = {f: [1.0, 0.0] for f in config["frames"]}
+    assert config["frame_calibration"] != identity
+    raw = carried_thresholds(config["thresholds"], config["frame_calibration"], identity)
+    assert all(round(t / 0.05, 6) == pytest.approx(round(t / 0.05)) for t in raw.values())  # the raw grid
+
+
+def test_calibrate_keeps_decisions_by_default(tiny_model, tmp_path):
+    from framing.data.gold import read_examples
+    from framing.evaluation.metrics import predict_examples, sentence_arrays
+    from framing.inference import FramingAnalyzer
+
+    out = tmp_path / "kept"
+    calibrate_model(tiny_model, out, [str(DATA / "tiny_gold.jsonl")], frame_thresholds="head")
+    again = tmp_path / "again"
+    calibrate_model(out, again, [str(DATA / "tiny_gold.jsonl")])  # keep: head decisions survive a refit
+    examples = read_examples([DATA / "tiny_gold.jsonl"])
+    preds = []
+    for model in (out, again):
+        analyzer = FramingAnalyzer.load(model)
+        preds.append(sentence_arrays(examples, analyzer.config, predict_examples(analyzer, examples))["frames_pred"])
+    assert (preds[0] == preds[1]).all()
+    config = json.loads((again / "config.json").read_text())
     assert config["thresholds"] == pytest.approx(head_thresholds(config["frame_calibration"]))
 
 
@@ -90,8 +113,7 @@ def test_calibrate_writes_a_copy_and_leaves_the_model(tiny_model, tmp_path):
     meta = json.loads((out / "meta.json").read_text())
     assert meta["calibration"]["frame_thresholds"] == "dev-f1"
     assert 'frame_thresholds = "dev-f1"' in (out / "train.toml").read_text()
-    thresholds = json.loads((out / "config.json").read_text())["thresholds"]
-    assert all(round(t / 0.05, 6).is_integer() for t in thresholds.values())  # dev-f1 picks from the grid
+    assert meta["scores"]["dev"]["frames.macro_f1"] >= 0
 
 
 def test_calibrate_refuses_a_folder_that_is_not_a_model(tiny_model, tmp_path):
@@ -124,3 +146,16 @@ def test_calibrate_drops_scores_of_the_old_calibration(tiny_model, tmp_path):
     calibrate_model(scored, tmp_path / "again", [str(DATA / "tiny_gold.jsonl")])
     meta = json.loads((tmp_path / "again" / "meta.json").read_text())
     assert list(meta["scores"]) == ["dev"] and "card_notes" not in meta
+
+
+def test_carried_thresholds_keep_every_decision():
+    from framing.model.calibration import carried_thresholds
+
+    rng = np.random.default_rng(3)
+    z = torch.tensor(rng.normal(0, 3, size=(1000, 1)), dtype=torch.float64)
+    old, new = {"a": [0.7, -0.4]}, {"a": [1.9, 1.2]}
+    t_old = {"a": 0.63}
+    t_new = carried_thresholds(t_old, old, new)
+    before = frame_probabilities(z, old, ["a"]).numpy() >= t_old["a"]
+    after = frame_probabilities(z, new, ["a"]).numpy() >= t_new["a"]
+    assert (before == after).all() and t_new["a"] != pytest.approx(t_old["a"])

@@ -249,3 +249,26 @@ def test_teacher_records_are_checked(tmp_path):
     first, second = caught.value.problems
     assert first.startswith(f"{path}:2:") and "'frames'" in first
     assert second.startswith(f"{path}:3:") and "invalid JSON" in second
+
+
+def test_entity_markers_train_and_score(train_toml, tmp_path):
+    """With entity_markers the mentions are marked inside the model only: the scored
+    mentions keep the sentence's own offsets, one row per registry mention."""
+    out = tmp_path / "markers"
+    train(TrainConfig.from_toml(train_toml(out, max_steps=2, epochs=1), {"model.entity_markers": True}))
+    assert json.loads((out / "config.json").read_text())["entity_markers"] is True
+    text = "Russia needs China much more than the opposite is true."
+    sentence = FramingAnalyzer.load(out).score(text).sentences[0]
+    assert [(a.actor, text[a.start:a.end]) for a in sentence.actors] == [("Russia", "Russia"), ("China", "China")]
+
+
+def test_entity_markers_change_what_the_encoder_reads(tiny_model):
+    from framing.model.network import make_batch
+    from framing.model.persistence import load_model
+
+    net, tokenizer, config, _ = load_model(tiny_model)
+    plain = make_batch(tokenizer, ["Russia needs China."], [[(0, 6), (13, 18)]], config)
+    config.entity_markers = True
+    marked = make_batch(tokenizer, ["Russia needs China."], [[(0, 6), (13, 18)]], config)
+    assert int(marked.attention_mask.sum()) == int(plain.attention_mask.sum()) + 4
+    assert marked.mention_mask.sum(1).tolist() == (plain.mention_mask.sum(1) + 2).tolist()  # @ and @ per mention

@@ -4,7 +4,7 @@ For each model: its raw (uncalibrated) dev predictions, then 100 random halvings
 dev. Each rule is fitted on one half and scored on the other: frames macro F1, frames ECE
 and sentiment ECE. Rules: per-frame thresholds tuned for F1 (framing before calibration),
 the frame head's own decision (raw logit > 0), each with and without Platt scaling; a
-sentiment temperature. Last, the temperature fitted on all of gold dev + NewsMTSC dev-mt
+temperature per frame (Platt without its bias); a sentiment temperature. Last, the temperature fitted on all of gold dev + NewsMTSC dev-mt
 (what training does) is checked on NewsMTSC dev-rw, a source it never saw. Dev only.
 
     python eval/experiments/calibration_cv.py models/default models/accurate [MORE_DIRS]
@@ -33,6 +33,7 @@ def raw_predictions(analyzer, examples):
 
 
 def halving(arrays, rng) -> dict:
+    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
 
     from framing.evaluation.calibration import reliability
@@ -46,12 +47,17 @@ def halving(arrays, rng) -> dict:
     scale, bias = np.array([platt[k][0] for k in range(y.shape[1])]), np.array([platt[k][1] for k in range(y.shape[1])])
     calibrated = 1 / (1 + np.exp(-(z * scale + bias)))
     raw = 1 / (1 + np.exp(-z))
+    # A temperature per frame: Platt scaling without the bias.
+    temps = [LogisticRegression(C=1e6, fit_intercept=False).fit(z[a][:, k : k + 1], y[a][:, k]).coef_[0, 0]
+             for k in range(y.shape[1])]
+    tempered = 1 / (1 + np.exp(-z * np.array(temps)))
     out = {}
     for name, probs, thresholds in (
         ("raw, dev-f1 thresholds", raw, lambda: np.array(best_f1_thresholds(y[a], raw[a]))),
         ("raw, head decision", raw, lambda: np.full(y.shape[1], 0.5)),
         ("Platt, dev-f1 thresholds", calibrated, lambda: np.array(best_f1_thresholds(y[a], calibrated[a]))),
         ("Platt, head decision", calibrated, lambda: 1 / (1 + np.exp(-bias))),
+        ("temperature per frame, head", tempered, lambda: np.full(y.shape[1], 0.5)),
     ):
         out[name] = (f1_score(y[b], probs[b] >= thresholds(), average="macro", zero_division=0),
                      reliability(y[b].ravel(), probs[b].ravel())[0])

@@ -25,6 +25,8 @@ RUNS = {
     # lora-r16 again on the restructured training code (transformers' warm-up schedule).
     "lora-r16-rerun": {},
     "lora-r16-nosent": {"model.sentence_in_sentiment": False},
+    # Entity markers: every mention wrapped in "@ ... @" in one encoder pass (issue 11).
+    "lora-r16-markers": {"model.entity_markers": True},
     "lora-r16-noweight": {"frame_pos_weight": False},
     "top2": {"model.finetune": "top_layers", "model.top_layers": 2, "learning_rate": 5e-5},
     "lora-r16-4ep-lr1e3": {"epochs": 4, "learning_rate": 1e-3},

@@ -13,6 +13,7 @@ from framing.cli._common import user_errors
 
 
 class ThresholdRule(str, Enum):
+    keep = "keep"
     head = "head"
     dev_f1 = "dev-f1"
 
@@ -25,8 +26,9 @@ def calibrate(
         help="Gold or NewsMTSC JSONL whose dev rows to fit on [default: the model's training dev files].",
         exists=True, dir_okay=False)] = None,
     frame_thresholds: Annotated[ThresholdRule, typer.Option(
-        help="head: the frame head's own decision; dev-f1: per frame, the threshold best on dev.",
-    )] = ThresholdRule.head,
+        help="keep: the model's current decisions; head: the frame head's own decision; dev-f1: per frame, "
+             "the threshold best on dev.",
+    )] = ThresholdRule.keep,
 ) -> None:
     """Fit probability calibration (Platt per frame, a sentiment temperature) and frame
     thresholds on dev, and write the recalibrated model."""

@@ -41,6 +41,18 @@ def sentiment_probabilities(logits, temperature: float):
     return torch.softmax(logits / temperature, dim=-1)
 
 
+def carried_thresholds(thresholds: dict[str, float], old: dict[str, list[float]],
+                       new: dict[str, list[float]]) -> dict[str, float]:
+    """Thresholds on ``old``-calibrated probabilities moved onto ``new``-calibrated ones so
+    that every decision stays the same (both maps are monotone in the raw logit)."""
+    out = {}
+    for frame, t in thresholds.items():
+        (a0, b0), (a1, b1) = old[frame], new[frame]
+        raw = (math.log(t / (1 - t)) - b0) / a0
+        out[frame] = 1 / (1 + math.exp(-(a1 * raw + b1)))
+    return out
+
+
 def head_thresholds(calibration: dict[str, list[float]]) -> dict[str, float]:
     """The head's own decision (raw logit > 0) in calibrated probability: sigmoid(bias)."""
     return {frame: 1 / (1 + math.exp(-bias)) for frame, (_, bias) in calibration.items()}

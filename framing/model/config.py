@@ -43,6 +43,7 @@ class ModelConfig:
     top_layers: int = 2  # layers unfrozen when finetune == "top_layers"
     head_dropout: float = 0.1
     sentence_in_sentiment: bool = True  # sentiment head sees the sentence vector too
+    entity_markers: bool = False  # mentions wrapped in "@ ... @" before encoding (framing.model.network)
     # Encoder linear layers (name suffixes) that --precision int8 leaves in fp32: the
     # feed-forward outputs of layers 0 and 2, whose activation outliers per-tensor int8
     # clips. Chosen on dev (eval/EXPERIMENTS.md, "int8"); [] quantizes every layer.

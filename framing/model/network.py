@@ -8,6 +8,10 @@
 
 Sentences longer than ``max_length`` tokens are cut into overlapping windows, so every
 mention is classified from a window that contains it whole.
+
+With ``entity_markers``, every mention of a sentence is wrapped in ``@ ... @`` before the
+one encoder pass (punctuation markers the encoder already knows: Zhou and Chen 2021), and
+a mention's vector pools its markers with its words.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ def make_batch(tokenizer, texts: list[str], spans: list[list[tuple[int, int]]], 
     ``spans[i]`` lists the mention spans of ``texts[i]``; the mentions' rows in the
     output follow that order, text by text.
     """
+    if config.entity_markers:
+        texts, spans = mark_mentions(texts, spans)
     enc = tokenizer.windows(texts, config.max_length, config.stride)
     window_text, offsets, attention = enc.window_text, enc.offsets, enc.attention_mask
     windows_of: list[list[int]] = [[] for _ in texts]
@@ -64,6 +70,33 @@ def make_batch(tokenizer, texts: list[str], spans: list[list[tuple[int, int]]], 
         mention_mask=torch.stack(rows) if rows else torch.zeros(0, width),
         n_texts=len(texts),
     )
+
+
+MARKER = "@"
+
+
+def mark_mentions(texts: list[str], spans: list[list[tuple[int, int]]]):
+    """Each mention wrapped in markers; the spans, in the same order, now cover the markers.
+
+        >>> mark_mentions(["Russia needs China."], [[(0, 6), (13, 18)]])
+        (['@ Russia @ needs @ China @.'], [[(0, 10), (17, 26)]])
+    """
+    out_texts, out_spans = [], []
+    for text, text_spans in zip(texts, spans):
+        # Insertion points, each with what goes there; an opening marker before a closing
+        # one at the same point keeps adjacent mentions apart.
+        inserts = sorted({(s, 1, f"{MARKER} ") for s, _ in text_spans} | {(e, 0, f" {MARKER}") for _, e in text_spans})
+        pieces, shift_at, last, shift = [], {}, 0, 0
+        for point, kind, mark in inserts:
+            pieces.append(text[last:point])
+            shift_at[(point, kind)] = shift
+            pieces.append(mark)
+            shift += len(mark)
+            last = point
+        pieces.append(text[last:])
+        out_texts.append("".join(pieces))
+        out_spans.append([(s + shift_at[(s, 1)], e + shift_at[(e, 0)] + len(MARKER) + 1) for s, e in text_spans])
+    return out_texts, out_spans
 
 
 def _best_window(windows, offsets, attention, start, end):

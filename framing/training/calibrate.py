@@ -4,11 +4,14 @@ saved model (:func:`calibrate_model`), e.g. one trained before calibration exist
 
 Frame thresholds, ``frame_thresholds``:
 
-* ``"head"`` (default): the head's own decision, a frame where its raw logit is positive,
-  carried into calibrated probability. Measured on dev halves (eval/EXPERIMENTS.md), it
-  beat per-frame thresholds tuned for F1 on the other half for all three models tried:
-  a few hundred dev sentences make tuned thresholds noisy.
-* ``"dev-f1"``: per frame, the threshold that maximises dev F1 (what framing did before).
+* ``"dev-f1"`` (training's default): per frame, the threshold on the raw head's
+  probabilities that maximises dev F1, carried into calibrated probability;
+* ``"head"``: the head's own decision, a frame where its raw logit is positive, carried
+  into calibrated probability. It beat dev-f1 on held-out halves of dev for all three
+  models tried, but lost 0.037 frames macro F1 on gold test for the shipped default
+  (eval/EXPERIMENTS.md, "Calibration and thresholds"), so it is not the default;
+* ``"keep"`` (``framing calibrate``'s default): the model's current decisions, carried
+  into the new calibration: only the probabilities change.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ def fit_temperature(log_probs: np.ndarray, truth: np.ndarray) -> float:
     return float(np.exp(minimize_scalar(loss, bounds=(-3.0, 3.0), method="bounded").x))
 
 
-def calibrate(predictor, examples, frame_thresholds: str = "head") -> dict:
+def calibrate(predictor, examples, frame_thresholds: str = "dev-f1") -> dict:
     """Fit ``predictor.config``'s calibration and thresholds on dev ``examples``, in place.
 
     Returns the calibrated predictions on ``examples`` (as
@@ -87,12 +90,16 @@ def calibrate(predictor, examples, frame_thresholds: str = "head") -> dict:
     import torch
 
     from framing.evaluation.metrics import predict_examples, sentence_arrays, tune_thresholds
-    from framing.model.calibration import frame_probabilities, head_thresholds, sentiment_probabilities
+    from framing.model.calibration import (carried_thresholds, frame_probabilities, head_thresholds,
+                                           sentiment_probabilities)
 
-    if frame_thresholds not in THRESHOLD_RULES:
-        raise FramingError(f"frame_thresholds must be one of {', '.join(THRESHOLD_RULES)}, found {frame_thresholds!r}")
+    if frame_thresholds not in (*THRESHOLD_RULES, "keep"):
+        raise FramingError(f"frame_thresholds must be one of {', '.join(THRESHOLD_RULES)} or keep, "
+                           f"found {frame_thresholds!r}")
     config = predictor.config
-    config.frame_calibration = {f: [1.0, 0.0] for f in config.frames}  # fit on the raw heads
+    old_thresholds, old_calibration = dict(config.thresholds), dict(config.frame_calibration)
+    identity = {f: [1.0, 0.0] for f in config.frames}
+    config.frame_calibration = identity  # fit on the raw heads
     config.sentiment_temperature = 1.0
     raw = predict_examples(predictor, examples)
     arrays = sentence_arrays(examples, config, raw)
@@ -109,13 +116,18 @@ def calibrate(predictor, examples, frame_thresholds: str = "head") -> dict:
                                                      .reshape(-1, n_labels)), config.sentiment_temperature).numpy()
             for p in raw["sentiment_probs"]],
     }
-    config.thresholds = (head_thresholds(config.frame_calibration) if frame_thresholds == "head"
-                         else tune_thresholds(examples, config.frames, calibrated["frame_probs"]))
+    if frame_thresholds == "keep":
+        config.thresholds = carried_thresholds(old_thresholds, old_calibration, config.frame_calibration)
+    elif frame_thresholds == "head":
+        config.thresholds = head_thresholds(config.frame_calibration)
+    else:  # tuned on the raw head's grid, then carried: the same decisions as uncalibrated
+        raw_thresholds = tune_thresholds(examples, config.frames, raw["frame_probs"])
+        config.thresholds = carried_thresholds(raw_thresholds, identity, config.frame_calibration)
     return calibrated
 
 
 def calibrate_model(model_dir: str | Path, output: str | Path, dev: list[str] | None = None,
-                    frame_thresholds: str = "head") -> dict:
+                    frame_thresholds: str = "keep") -> dict:
     """Copy the model at ``model_dir`` to ``output`` with calibration fitted on ``dev``.
 
     ``model_dir`` may be a shipped model's name. ``dev`` defaults to the dev files the model
@@ -155,7 +167,8 @@ def calibrate_model(model_dir: str | Path, output: str | Path, dev: list[str] | 
     meta["calibration"] = {"dev": dev, "n_dev": len(examples), "frame_thresholds": frame_thresholds}
     extra = {}
     if train_config:  # train.toml says how to reproduce the model, now calibrated this way
-        meta["train_config"] = dict(train_config, frame_thresholds=frame_thresholds)
+        rule = train_config.get("frame_thresholds", "dev-f1") if frame_thresholds == "keep" else frame_thresholds
+        meta["train_config"] = dict(train_config, frame_thresholds=rule)
         extra["train.toml"] = TrainConfig.from_dict(meta["train_config"], f"{model_dir}/meta.json").to_toml()
     copy_model(model_dir, output, analyzer.config, meta, model_card(analyzer.config, meta), extra)
     return scores

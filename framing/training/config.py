@@ -14,7 +14,7 @@ from framing.errors import FramingError
 from framing.model.config import ModelConfig
 from framing.validation import build_dataclass, read_structured
 
-THRESHOLD_RULES = ("head", "dev-f1")  # how frame thresholds are chosen after training
+THRESHOLD_RULES = ("dev-f1", "head")  # how training chooses frame thresholds (framing.training.calibrate)
 
 
 @dataclass
@@ -48,7 +48,7 @@ class TrainConfig:
     frame_pos_weight: bool = True  # weight rare frames up in the BCE loss (neg/pos ratio)
     max_steps: int = 0  # 0: no limit (tests use a few steps)
     threads: int = 0  # torch threads; 0 leaves torch's default
-    frame_thresholds: str = "head"  # one of THRESHOLD_RULES (framing.training.calibrate)
+    frame_thresholds: str = "dev-f1"  # one of THRESHOLD_RULES
     model: ModelConfig = field(default_factory=ModelConfig)
 
     def validate(self) -> "TrainConfig":
