@@ -1,4 +1,5 @@
-"""Temperature scaling, tried and not adopted (eval/EXPERIMENTS.md).
+"""Temperature scaling, tried and not adopted (eval/EXPERIMENTS.md); superseded by Platt
+scaling per frame (calibration_cv.py, framing.training.calibrate).
 
 Fits one temperature for the sentiment head and one for the frame head on gold dev by
 log loss (scikit-learn), then compares expected calibration error before and after on
