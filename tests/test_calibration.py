@@ -159,3 +159,9 @@ def test_carried_thresholds_keep_every_decision():
     before = frame_probabilities(z, old, ["a"]).numpy() >= t_old["a"]
     after = frame_probabilities(z, new, ["a"]).numpy() >= t_new["a"]
     assert (before == after).all() and t_new["a"] != pytest.approx(t_old["a"])
+
+
+def test_calibrate_a_missing_model_says_so(tmp_path):
+    result = runner.invoke(app, ["calibrate", str(tmp_path / "nope"), "-o", str(tmp_path / "out")])
+    assert_one_line_error(result, "model directory not found")
+    assert not (tmp_path / "out").exists()

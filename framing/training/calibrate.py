@@ -142,7 +142,7 @@ def calibrate_model(model_dir: str | Path, output: str | Path, dev: list[str] | 
     from framing.inference import FramingAnalyzer
     from framing.labels import Taxonomy
     from framing.model.card import model_card
-    from framing.model.persistence import check_model_output, copy_model, read_meta
+    from framing.model.persistence import check_model_output, copy_model, read_config, read_meta
     from framing.training.config import TrainConfig
     from framing.training.data import dev_rows
 
@@ -150,6 +150,7 @@ def calibrate_model(model_dir: str | Path, output: str | Path, dev: list[str] | 
 
     model_dir, output = resources.model_dir(model_dir), Path(output)
     check_model_output(output)
+    read_config(model_dir)  # a missing or foreign folder is reported as such, before anything else
     meta = read_meta(model_dir)
     train_config = meta.get("train_config") or {}
     dev = list(dev or train_config.get("dev") or [])
