@@ -32,31 +32,47 @@ def raw_predictions(analyzer, examples):
     return sentence_arrays(examples, config, predict_examples(analyzer, examples))
 
 
+def sentiment_ece(log_probs: np.ndarray, truth: np.ndarray, temperature: float) -> float:
+    """ECE of the top sentiment label (as `framing eval --calibration`) at ``temperature``."""
+    import torch
+
+    from framing.evaluation.calibration import reliability
+    from framing.model.calibration import sentiment_probabilities
+
+    p = sentiment_probabilities(torch.from_numpy(log_probs), temperature).numpy()
+    return reliability((p.argmax(1) == truth).astype(int), p.max(1))[0]
+
+
 def halving(arrays, rng) -> dict:
+    import torch
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
 
     from framing.evaluation.calibration import reliability
     from framing.evaluation.metrics import best_f1_thresholds
+    from framing.model.calibration import frame_probabilities, head_thresholds
     from framing.training.calibrate import fit_frame_calibration, fit_temperature, logits_from_probabilities
 
     y, z = arrays["frames_true"], logits_from_probabilities(arrays["frames_prob"])
     order = rng.permutation(len(y))
     a, b = order[: len(y) // 2], order[len(y) // 2 :]
-    platt = fit_frame_calibration(z[a], y[a], list(range(y.shape[1])))
-    scale, bias = np.array([platt[k][0] for k in range(y.shape[1])]), np.array([platt[k][1] for k in range(y.shape[1])])
-    calibrated = 1 / (1 + np.exp(-(z * scale + bias)))
-    raw = 1 / (1 + np.exp(-z))
+    frames = list(range(y.shape[1]))
+
+    def probabilities(calibration: dict) -> np.ndarray:
+        return frame_probabilities(torch.from_numpy(z), calibration, frames).numpy()
+
+    platt = fit_frame_calibration(z[a], y[a], frames)
+    calibrated = probabilities(platt)
+    raw = probabilities({k: [1.0, 0.0] for k in frames})
     # A temperature per frame: Platt scaling without the bias.
-    temps = [LogisticRegression(C=1e6, fit_intercept=False).fit(z[a][:, k : k + 1], y[a][:, k]).coef_[0, 0]
-             for k in range(y.shape[1])]
-    tempered = 1 / (1 + np.exp(-z * np.array(temps)))
+    tempered = probabilities({k: [LogisticRegression(C=1e6, fit_intercept=False)
+                                  .fit(z[a][:, k : k + 1], y[a][:, k]).coef_[0, 0], 0.0] for k in frames})
     out = {}
     for name, probs, thresholds in (
         ("raw, dev-f1 thresholds", raw, lambda: np.array(best_f1_thresholds(y[a], raw[a]))),
         ("raw, head decision", raw, lambda: np.full(y.shape[1], 0.5)),
         ("Platt, dev-f1 thresholds", calibrated, lambda: np.array(best_f1_thresholds(y[a], calibrated[a]))),
-        ("Platt, head decision", calibrated, lambda: 1 / (1 + np.exp(-bias))),
+        ("Platt, head decision", calibrated, lambda: np.array(list(head_thresholds(platt).values()))),
         ("temperature per frame, head", tempered, lambda: np.full(y.shape[1], 0.5)),
     ):
         out[name] = (f1_score(y[b], probs[b] >= thresholds(), average="macro", zero_division=0),
@@ -66,15 +82,12 @@ def halving(arrays, rng) -> dict:
     a, b = order[: len(s_true) // 2], order[len(s_true) // 2 :]
     t = fit_temperature(s_log[a], s_true[a])
     for name, temp in (("sentiment raw", 1.0), ("sentiment temperature", t)):
-        p = np.exp(s_log[b] / temp)
-        p /= p.sum(1, keepdims=True)
-        out[name] = (float("nan"), reliability((p.argmax(1) == s_true[b]).astype(int), p.max(1))[0])
+        out[name] = (float("nan"), sentiment_ece(s_log[b], s_true[b], temp))
     return out
 
 
 def main(model_dirs: list[str]) -> None:
     from framing.data.gold import read_examples
-    from framing.evaluation.calibration import reliability
     from framing.inference import FramingAnalyzer
     from framing.training.calibrate import fit_temperature
 
@@ -96,11 +109,7 @@ def main(model_dirs: list[str]) -> None:
         t = fit_temperature(np.log(np.clip(both["sentiment_prob"], 1e-7, 1)), both["sentiment_true"])
         rw = raw_predictions(analyzer, dev_rw)
         s_log, s_true = np.log(np.clip(rw["sentiment_prob"], 1e-7, 1)), rw["sentiment_true"]
-        eces = []
-        for temp in (1.0, t):
-            p = np.exp(s_log / temp)
-            p /= p.sum(1, keepdims=True)
-            eces.append(reliability((p.argmax(1) == s_true).astype(int), p.max(1))[0])
+        eces = [sentiment_ece(s_log, s_true, temp) for temp in (1.0, t)]
         print(f"  temperature on gold dev + dev-mt: T = {t:.2f}; NewsMTSC dev-rw ECE {eces[0]:.3f} -> {eces[1]:.3f}")
 
 

@@ -9,12 +9,11 @@ stable on a few hundred sentences:
   logistic regression on the one logit);
 * sentiment: one temperature, ``p = softmax(logits / T)``.
 
-Both maps are monotone, so they change probabilities, not rankings. The default
-decision rule keeps the head's own: a frame is predicted where its raw logit is
-positive, so its threshold in calibrated space is ``sigmoid(bias)``
-(:func:`head_thresholds`). eval/EXPERIMENTS.md ("Calibration and thresholds") measured
-that rule against per-frame thresholds tuned on dev. framing.training.calibrate fits the
-parameters; they are saved in the model's config.json.
+Both maps are monotone, so they change probabilities, not rankings: a threshold on the
+raw head moves into calibrated probability with every decision kept
+(:func:`carried_thresholds`; the head's own decision, raw logit > 0, becomes
+``sigmoid(bias)``, :func:`head_thresholds`). framing.training.calibrate fits the
+parameters and chooses the thresholds; they are saved in the model's config.json.
 
     >>> head_thresholds({"caution": [0.8, -1.0]})
     {'caution': 0.2689414213699951}

@@ -73,6 +73,7 @@ def make_batch(tokenizer, texts: list[str], spans: list[list[tuple[int, int]]], 
 
 
 MARKER = "@"
+OPEN, CLOSE = f"{MARKER} ", f" {MARKER}"
 
 
 def mark_mentions(texts: list[str], spans: list[list[tuple[int, int]]]):
@@ -85,7 +86,7 @@ def mark_mentions(texts: list[str], spans: list[list[tuple[int, int]]]):
     for text, text_spans in zip(texts, spans):
         # Insertion points, each with what goes there; an opening marker before a closing
         # one at the same point keeps adjacent mentions apart.
-        inserts = sorted({(s, 1, f"{MARKER} ") for s, _ in text_spans} | {(e, 0, f" {MARKER}") for _, e in text_spans})
+        inserts = sorted({(s, 1, OPEN) for s, _ in text_spans} | {(e, 0, CLOSE) for _, e in text_spans})
         pieces, shift_at, last, shift = [], {}, 0, 0
         for point, kind, mark in inserts:
             pieces.append(text[last:point])
@@ -95,7 +96,7 @@ def mark_mentions(texts: list[str], spans: list[list[tuple[int, int]]]):
             last = point
         pieces.append(text[last:])
         out_texts.append("".join(pieces))
-        out_spans.append([(s + shift_at[(s, 1)], e + shift_at[(e, 0)] + len(MARKER) + 1) for s, e in text_spans])
+        out_spans.append([(s + shift_at[(s, 1)], e + shift_at[(e, 0)] + len(CLOSE)) for s, e in text_spans])
     return out_texts, out_spans
 
 

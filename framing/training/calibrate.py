@@ -87,11 +87,8 @@ def calibrate(predictor, examples, frame_thresholds: str = "dev-f1") -> dict:
     :func:`framing.evaluation.metrics.predict_examples` gives them), so the caller can
     score dev without running the model again.
     """
-    import torch
-
     from framing.evaluation.metrics import predict_examples, sentence_arrays, tune_thresholds
-    from framing.model.calibration import (carried_thresholds, frame_probabilities, head_thresholds,
-                                           sentiment_probabilities)
+    from framing.model.calibration import carried_thresholds, head_thresholds
 
     if frame_thresholds not in (*THRESHOLD_RULES, "keep"):
         raise FramingError(f"frame_thresholds must be one of {', '.join(THRESHOLD_RULES)} or keep, "
@@ -105,17 +102,8 @@ def calibrate(predictor, examples, frame_thresholds: str = "dev-f1") -> dict:
     arrays = sentence_arrays(examples, config, raw)
     config.frame_calibration = fit_frame_calibration(
         logits_from_probabilities(arrays["frames_prob"]), arrays["frames_true"], config.frames)
-    config.sentiment_temperature = fit_temperature(np.log(np.clip(arrays["sentiment_prob"], _EPS, 1)),
-                                                   arrays["sentiment_true"])
-    n_labels = len(config.sentiments)
-    frame_logits = torch.from_numpy(logits_from_probabilities(raw["frame_probs"]))
-    calibrated = {
-        "frame_probs": frame_probabilities(frame_logits, config.frame_calibration, config.frames).numpy(),
-        "sentiment_probs": [
-            sentiment_probabilities(torch.from_numpy(np.log(np.clip(np.asarray(p, dtype=float), _EPS, 1))
-                                                     .reshape(-1, n_labels)), config.sentiment_temperature).numpy()
-            for p in raw["sentiment_probs"]],
-    }
+    config.sentiment_temperature = fit_temperature(_log(arrays["sentiment_prob"]), arrays["sentiment_true"])
+    calibrated = _recalibrated(raw, config)
     if frame_thresholds == "keep":
         config.thresholds = carried_thresholds(old_thresholds, old_calibration, config.frame_calibration)
     elif frame_thresholds == "head":
@@ -124,6 +112,28 @@ def calibrate(predictor, examples, frame_thresholds: str = "dev-f1") -> dict:
         raw_thresholds = tune_thresholds(examples, config.frames, raw["frame_probs"])
         config.thresholds = carried_thresholds(raw_thresholds, identity, config.frame_calibration)
     return calibrated
+
+
+def _log(probs) -> np.ndarray:
+    return np.log(np.clip(np.asarray(probs, dtype=float), _EPS, 1))
+
+
+def _recalibrated(raw: dict, config) -> dict:
+    """Raw predictions (identity calibration) as ``config``'s calibration would give them,
+    without running the model again: the logits are recovered from the probabilities."""
+    import torch
+
+    from framing.model.calibration import frame_probabilities, sentiment_probabilities
+
+    frame_logits = torch.from_numpy(logits_from_probabilities(raw["frame_probs"]))
+    n_labels = len(config.sentiments)
+    return {
+        "frame_probs": frame_probabilities(frame_logits, config.frame_calibration, config.frames).numpy(),
+        "sentiment_probs": [
+            sentiment_probabilities(torch.from_numpy(_log(p).reshape(-1, n_labels)),
+                                    config.sentiment_temperature).numpy()
+            for p in raw["sentiment_probs"]],
+    }
 
 
 def calibrate_model(model_dir: str | Path, output: str | Path, dev: list[str] | None = None,
@@ -137,6 +147,7 @@ def calibrate_model(model_dir: str | Path, output: str | Path, dev: list[str] | 
 
         scores = calibrate_model("models/default", "/tmp/default-calibrated")
     """
+    from framing import resources
     from framing.data.gold import read_example_files
     from framing.evaluation.metrics import evaluate
     from framing.inference import FramingAnalyzer
@@ -145,8 +156,6 @@ def calibrate_model(model_dir: str | Path, output: str | Path, dev: list[str] | 
     from framing.model.persistence import check_model_output, copy_model, read_config, read_meta
     from framing.training.config import TrainConfig
     from framing.training.data import dev_rows
-
-    from framing import resources
 
     model_dir, output = resources.model_dir(model_dir), Path(output)
     check_model_output(output)
