@@ -101,20 +101,27 @@ def _baseline_run(analyzer, corpus: Path, text_field: str, id_field: str) -> int
 RUNNERS = {"project": _project_run, "baseline": _baseline_run}
 
 
-def speed(model_dir=None, corpus: Path | None = None, precisions=("fp32", "int8"), repeats: int = 3,
+def speed(model_dir=None, corpus: Path | None = None, precisions=("auto", "fp32", "int8"), repeats: int = 3,
           baseline: bool = True, threads: int | None = None, text_field: str = "text", id_field: str = "id",
           memory: bool = True, progress=None) -> dict:
-    """Run the benchmark; returns figures (sentences/s per run, ratio, peak memory per path)."""
+    """Run the benchmark; returns figures (sentences/s per run, ratio, peak memory per path).
+
+    ``precisions`` are resolved first ("auto" becomes bf16 or fp32, as ``framing score``
+    would run here) and each is run once; the run at score's default is marked ``default``.
+    """
     import torch
 
     from framing import resources
     from framing.inference import FramingAnalyzer
+    from framing.model.persistence import AUTO, resolve_precision
 
     corpus = corpus or resources.project_file(SAMPLE)
     if corpus is None:
         raise FramingError(f"no --corpus given and no {SAMPLE} here (it comes with a checkout of framing); "
                            "pass --corpus FILE.jsonl")
     report = progress or (lambda message: None)
+    default = resolve_precision(AUTO)
+    precisions = list(dict.fromkeys(resolve_precision(p) for p in precisions))  # auto is fp32 or bf16 here
     analyzers = {p: FramingAnalyzer.load(model_dir, precision=p, threads=threads) for p in precisions}
     paths = [("project", p) for p in precisions]
     if baseline:
@@ -135,7 +142,8 @@ def speed(model_dir=None, corpus: Path | None = None, precisions=("fp32", "int8"
             report(f"{name} {precision}: run {k + 1}/{repeats}: {result.rates[-1]:.0f} sentences/s")
     runs = []
     for (name, precision), r in results.items():
-        run = {"name": name, "precision": precision, "sentences": r.sentences,
+        run = {"name": name, "precision": precision, "default": name == "project" and precision == default,
+               "sentences": r.sentences,
                "median": r.median, "min": min(r.rates), "max": max(r.rates), "rates": r.rates}
         if memory:
             report(f"{name} {precision}: peak memory in a fresh process")

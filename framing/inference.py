@@ -97,10 +97,11 @@ class FramingAnalyzer:
     """A loaded model plus actor registry. Thread-unsafe; load once, score many."""
 
     def __init__(self, net, tokenizer, config, registry: ActorRegistry, meta: dict | None = None, device="cpu",
-                 threads: int | None = None):
+                 threads: int | None = None, precision: str = "fp32"):
         self.net, self.tokenizer, self.config = net, tokenizer, config
         self.registry, self.meta, self.device = registry, meta or {}, device
         self.threads = threads  # torch threads while this analyzer predicts (None: torch's setting)
+        self.precision = precision  # what the encoder runs in (never "auto": load resolves it)
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, actors: str | Path | None = None,
@@ -108,17 +109,19 @@ class FramingAnalyzer:
         """Load a model directory, or a shipped model by name (default: ``"default"``).
 
         ``actors`` overrides the registry saved with the model; ``threads`` sets torch's
-        thread count while this analyzer predicts, and only then.
+        thread count while this analyzer predicts, and only then. ``precision`` is fp32,
+        bf16, int8 or auto (bf16 where the hardware runs it fast, else fp32).
         """
         from framing import resources
-        from framing.model.persistence import load_model
+        from framing.model.persistence import load_model, resolve_precision
 
+        precision = resolve_precision(precision, device)
         model_dir = resources.model_dir(model_dir)
         net, tokenizer, config, meta = load_model(model_dir, precision=precision, device=device)
         if actors is None and (model_dir / "actors.toml").is_file():
             actors = model_dir / "actors.toml"
         registry = ActorRegistry.load(actors)
-        return cls(net, tokenizer, config, registry, meta, next(net.parameters()).device.type, threads)
+        return cls(net, tokenizer, config, registry, meta, next(net.parameters()).device.type, threads, precision)
 
     # --- scoring ---------------------------------------------------------------------
     def score(self, texts, doc_ids=None):

@@ -76,16 +76,16 @@ def _same_file(fd: int, path: Path) -> bool:
     return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
 
 
-def run_identity(analyzer, precision: str) -> dict:
+def run_identity(analyzer) -> dict:
     """What makes a run's records comparable: framing's version, the model's weights, the
-    precision and the actor registry."""
+    precision the encoder ran in and the actor registry."""
     from framing import __version__
 
     registry = Path(analyzer.registry.source)
     return {
         "framing_version": __version__,
         "model_weights_sha256": analyzer.meta.get("weights_sha256"),
-        "precision": precision,
+        "precision": analyzer.precision,
         "actors_sha256": file_sha256(registry) if registry.is_file() else analyzer.registry.source,
     }
 

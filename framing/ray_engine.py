@@ -133,7 +133,7 @@ class ShardScorer:
                                              threads=threads)
         self.scoring, self.skip_bad = scoring, skip_bad
         # What scored the shards (hashes the registry file): once per actor, not once per shard.
-        self.identity = json.dumps(run_identity(self.analyzer, scoring.precision), indent=2) + "\n"
+        self.identity = json.dumps(run_identity(self.analyzer), indent=2) + "\n"
 
     def __call__(self, batch: dict) -> dict:
         import numpy

@@ -204,7 +204,8 @@ def speed_table(figures: dict) -> Table:
     for col in ("path", "precision", "sentences", "median s/s", "min", "max", "x baseline", "peak MB"):
         table.add_column(col, justify="left" if col in ("path", "precision") else "right")
     for r in figures["runs"]:
-        table.add_row(r["name"], r["precision"], str(r["sentences"]), f"{r['median']:.0f}", f"{r['min']:.0f}",
+        precision = r["precision"] + (" (default)" if r.get("default") else "")
+        table.add_row(r["name"], precision, str(r["sentences"]), f"{r['median']:.0f}", f"{r['min']:.0f}",
                       f"{r['max']:.0f}", f"{r['ratio_to_baseline']:.2f}" if "ratio_to_baseline" in r else "-",
                       f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "-")
     table.caption = ("peak MB: resident memory of a fresh process loading the model and scoring the corpus once; "

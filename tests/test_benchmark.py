@@ -22,6 +22,16 @@ def test_speed_figures(tiny_model, tmp_path):
     assert figures["peak_rss_mb"] > 0 and all(r["peak_rss_mb"] > 50 for r in figures["runs"])
 
 
+def test_speed_resolves_auto_and_marks_the_default(tiny_model, tmp_path, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    figures = speed(tiny_model, small_corpus(tmp_path), precisions=("auto", "fp32"), repeats=1, threads=1,
+                    baseline=False, memory=False)
+    assert [(r["precision"], r["default"]) for r in figures["runs"]] == [("fp32", True)]  # auto is fp32 here
+
+
 def test_speed_cli(tiny_model, tmp_path):
     result = CliRunner().invoke(app, ["benchmark", "speed", "--model", str(tiny_model), "--corpus",
                                       str(small_corpus(tmp_path)), "--repeats", "1", "--precision", "fp32"])

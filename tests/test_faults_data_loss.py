@@ -60,7 +60,7 @@ def test_resume_onto_a_file_framing_did_not_write_is_refused(tiny_model, article
 
 def test_resume_with_another_precision_or_model_is_refused(tiny_model, article, tmp_path):
     out = tmp_path / "out.jsonl"
-    assert score(tiny_model, article, "-f", "jsonl", "-o", out).exit_code == 0
+    assert score(tiny_model, article, "-f", "jsonl", "-o", out, "--precision", "fp32").exit_code == 0
     written = out.read_bytes()
     assert json.loads(sidecar_path(out).read_text())["precision"] == "fp32"
     result = score(tiny_model, article, "-f", "jsonl", "-o", out, "--resume", "--precision", "int8")

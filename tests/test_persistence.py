@@ -87,6 +87,37 @@ def test_int8(tiny_model):
     assert set(doc.sentences[0].frames) == {"solidarity", "caution", "rivalry", "dependency"}
 
 
+def test_bf16_runs_the_encoder_in_bf16_and_the_heads_in_fp32(tiny_model):
+    import torch
+
+    fp32 = FramingAnalyzer.load(tiny_model, precision="fp32")
+    bf16 = FramingAnalyzer.load(tiny_model, precision="bf16")
+    assert bf16.precision == "bf16" and fp32.precision == "fp32"
+    assert {p.dtype for p in bf16.net.encoder.parameters()} == {torch.bfloat16}
+    assert {p.dtype for p in bf16.net.frame_head.parameters()} == {torch.float32}
+    text = "Moscow warned Kyiv. China and the EU agreed to cooperate."
+    a, b = fp32.score(text), bf16.score(text)
+    for s, t in zip(a.sentences, b.sentences):
+        assert set(s.frames) == set(t.frames)
+        for frame, p in s.frames.items():
+            assert abs(p - t.frames[frame]) < 0.05  # bfloat16 keeps ~3 significant digits
+
+
+def test_auto_precision_is_bf16_only_where_the_hardware_has_it(monkeypatch):
+    import torch
+
+    from framing.model.persistence import resolve_precision
+
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    assert resolve_precision("auto", "cpu") == "fp32"
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: True)
+    assert resolve_precision("auto", "cpu") == "bf16"
+    assert resolve_precision("int8", "cpu") == "int8"
+    with pytest.raises(FramingError, match="precision must be one of auto, fp32, bf16, int8, found 'fp16'"):
+        resolve_precision("fp16")
+
+
 def test_int8_keeps_configured_layers_and_heads_fp32(tiny_model):
     import torch
 

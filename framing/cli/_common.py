@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import functools
 import sys
+from enum import Enum
 
 import typer
 
 from framing.errors import DataError, FramingError
+from framing.model.persistence import AUTO, PRECISIONS
+
+# --precision's choices, from the one list load_model accepts.
+Precision = Enum("Precision", {p: p for p in (AUTO, *PRECISIONS)}, type=str)
+PRECISION_HELP = ("auto: bf16 where the CPU (AVX512-BF16 or AMX) or GPU runs it fast, else fp32; fp32; bf16; "
+                  "int8 (dynamic quantization, CPU).")
 
 
 def fail(message: str, code: int = 1):

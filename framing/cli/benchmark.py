@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from framing.cli._common import console, user_errors
+from framing.cli._common import PRECISION_HELP, Precision, console, user_errors
 
 app = typer.Typer(help="Benchmarks that print figures.", no_args_is_help=True)
 
@@ -25,7 +25,8 @@ def speed(
     corpus: CorpusOption = None,
     model: ModelOption = None,
     repeats: Annotated[int, typer.Option(min=1, help="Timed runs after one warm-up.")] = 3,
-    precision: Annotated[list[str], typer.Option(help="fp32 and/or int8 (repeat the option).")] = ["fp32", "int8"],
+    precision: Annotated[list[Precision], typer.Option(help="Repeat to run several: " + PRECISION_HELP)] = [
+        Precision.auto, Precision.fp32, Precision.int8],
     baseline: Annotated[bool, typer.Option(help="Also run the straightforward baseline (fp32).")] = True,
     threads: Annotated[int, typer.Option(min=0, help="torch threads (0: torch's default).")] = 0,
     text_field: Annotated[str, typer.Option(help="The corpus's text key.")] = "text",
@@ -36,7 +37,7 @@ def speed(
     from framing.benchmark import speed as run_speed
     from framing.render import speed_table
 
-    figures = run_speed(model, corpus, tuple(precision), repeats, baseline, threads or None,
+    figures = run_speed(model, corpus, tuple(p.value for p in precision), repeats, baseline, threads or None,
                         text_field=text_field, memory=memory, progress=_progress())
     _show(speed_table(figures), figures, json_out)
 
@@ -49,14 +50,14 @@ def engines(
     repeats: Annotated[int, typer.Option(min=1, help="Runs per engine, interleaved.")] = 3,
     workers: Annotated[int, typer.Option(min=1, help="Ray workers (one thread each).")] = 2,
     shard_documents: Annotated[int, typer.Option(min=1, help="Documents a Ray shard.")] = 10,
-    precision: Annotated[str, typer.Option(help="fp32 or int8.")] = "fp32",
+    precision: Annotated[Precision, typer.Option(help=PRECISION_HELP)] = Precision.auto,
     json_out: JsonOption = None,
 ) -> None:
     """framing score end to end, local against --engine ray (Ray's start-up included); needs the ray extra."""
     from framing.engine_benchmark import engines as run_engines
     from framing.render import engines_table
 
-    figures = run_engines(corpus, model, repeats, workers, shard_documents, precision, progress=_progress())
+    figures = run_engines(corpus, model, repeats, workers, shard_documents, precision.value, progress=_progress())
     _show(engines_table(figures), figures, json_out)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from framing.cli._common import console, user_errors
+from framing.cli._common import PRECISION_HELP, Precision, console, user_errors
 
 
 @user_errors
@@ -20,7 +20,8 @@ def evaluate(
     split: Annotated[Optional[str], typer.Option(help="Keep gold rows of this split (train, dev, test).")] = None,
     actors: Annotated[Optional[Path], typer.Option(help="Actor registry [default: the model's].", exists=True,
                                                    dir_okay=False)] = None,
-    precision: Annotated[str, typer.Option(help="fp32 or int8.")] = "fp32",
+    # fp32 by default, unlike score: a gate's figures must not depend on the machine's CPU.
+    precision: Annotated[Precision, typer.Option(help=PRECISION_HELP + " [default: fp32]")] = Precision.fp32,
     bootstrap: Annotated[int, typer.Option(min=0, help="Bootstrap rounds for 95% CIs (0: none).")] = 1000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     baselines: Annotated[bool, typer.Option("--baselines", help="Add majority and TF-IDF+LR baseline columns.")] = False,
@@ -42,7 +43,7 @@ def evaluate(
     from framing.evaluation.harness import card_note, evaluate_model
     from framing.files import atomic_write
 
-    report = evaluate_model(gold, model, split, actors, precision, bootstrap, seed, baselines, baseline_train,
+    report = evaluate_model(gold, model, split, actors, precision.value, bootstrap, seed, baselines, baseline_train,
                             slice_by, calibration, errors, compare, fail_under, max_drop)
     out = console()
     for table in render.eval_tables(report, slice_by, calibration, str(compare) if compare else None):
@@ -53,7 +54,7 @@ def evaluate(
         from framing.model.persistence import record_scores
 
         record_scores(resources.model_dir(model), card, report.metrics,
-                      card_note(report.metrics["gold"], split, bootstrap, seed, precision, card))
+                      card_note(report.metrics["gold"], split, bootstrap, seed, report.metrics["precision"], card))
     for line in report.failures:
         typer.echo(f"FAIL {line}", err=True)
     if report.failures:

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from framing.cli._common import user_errors
-from framing.cli.score import Precision, _check_writable
+from framing.cli._common import PRECISION_HELP, Precision, user_errors
+from framing.cli.score import _check_writable
 
 
 @user_errors
@@ -25,7 +25,7 @@ def report(
     model: Annotated[Optional[Path], typer.Option(help="Model directory [default: models/default].")] = None,
     actors: Annotated[Optional[Path], typer.Option(help="Actor registry TOML [default: the model's].", exists=True,
                                                    dir_okay=False)] = None,
-    precision: Annotated[Precision, typer.Option(help="fp32, or int8 (dynamic quantization, CPU).")] = Precision.fp32,
+    precision: Annotated[Precision, typer.Option(help=PRECISION_HELP)] = Precision.auto,
     text_field: Annotated[str, typer.Option(help="JSONL corpora: the text key.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL corpora: the document id key.")] = "id",
 ) -> None:

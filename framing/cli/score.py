@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from framing.cli._common import console, fail, user_errors
+from framing.cli._common import PRECISION_HELP, Precision, console, fail, user_errors
 from framing.sharding import SHARD_DOCUMENTS
 
 
@@ -20,11 +20,6 @@ class OutputFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
-
-
-class Precision(str, Enum):
-    fp32 = "fp32"
-    int8 = "int8"
 
 
 class Engine(str, Enum):
@@ -41,7 +36,7 @@ def score(
                                                    dir_okay=False)] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
-    precision: Annotated[Precision, typer.Option(help="fp32, or int8 (dynamic quantization, CPU).")] = Precision.fp32,
+    precision: Annotated[Precision, typer.Option(help=PRECISION_HELP)] = Precision.auto,
     roll_up: Annotated[bool, typer.Option("--roll-up", help="Count leaders toward their state in summaries.")] = False,
     text_field: Annotated[str, typer.Option(help="JSONL corpora: the text key.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL corpora: the document id key.")] = "id",
@@ -99,7 +94,7 @@ def score(
     records = iter_documents(paths, text_field=text_field, id_field=id_field)
     err = console(stderr=True)
     if out is not None and format == OutputFormat.jsonl:
-        start_jsonl_output(out, run_identity(analyzer, precision.value), resume)
+        start_jsonl_output(out, run_identity(analyzer), resume)
     done_ids = completed_documents(out) if resume else set()
     bar = err if progress and format != OutputFormat.table and out is not None else None
 

@@ -66,7 +66,7 @@ def evaluate_model(gold: list[Path] | None = None, model=None, split: str | None
     predictions = predict_examples(analyzer, examples)
     metrics = evaluate(analyzer, examples, predictions, bootstrap=bootstrap, seed=seed, slice_by=slice_by,
                        keep_predictions=True, calibration=calibration)
-    metrics.update({"gold": [str(p) for p in gold], "split": split, "precision": precision,
+    metrics.update({"gold": [str(p) for p in gold], "split": split, "precision": analyzer.precision,
                     "model": str(model) if model else "default"})
     report = EvalReport(metrics, {"frames": analyzer.config.frames, "sentiment": analyzer.config.sentiments},
                         gated=minimum is not None or max_drop is not None)

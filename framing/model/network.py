@@ -147,6 +147,7 @@ class FramingNet(nn.Module):
         ``[mentions, H or 3H]``. With a frozen encoder these are fixed, so training can
         compute them once (framing.training.features) and fit the heads alone."""
         hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
+        hidden = hidden.float()  # a bf16 encoder (load_model) still pools and feeds the heads in fp32
         mask = batch.attention_mask.unsqueeze(-1).to(hidden.dtype)
         token_sum = (hidden * mask).sum(1)  # [W, H]
         token_count = mask.sum(1)  # [W, 1]

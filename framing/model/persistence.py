@@ -213,18 +213,56 @@ def read_meta(model_dir: str | Path) -> dict:
     return meta
 
 
+# Numeric precisions the encoder can run in (load_model). bf16 is fast only on hardware
+# with bfloat16 instructions; int8 is dynamic quantization, CPU only. "auto" (scoring's
+# default) picks bf16 where the hardware has them, else fp32: resolve_precision.
+PRECISIONS = ("fp32", "bf16", "int8")
+AUTO = "auto"
+
+
+def resolve_precision(precision: str, device: str | None = None) -> str:
+    """The precision a model will run in: ``precision`` itself, or for ``"auto"`` bf16 on a
+    CPU with bfloat16 instructions (AVX512-BF16 or AMX) or a GPU that supports it, else fp32.
+
+    >>> resolve_precision("int8")
+    'int8'
+    """
+    if precision != AUTO:
+        if precision not in PRECISIONS:
+            raise FramingError(f"precision must be one of {', '.join((AUTO, *PRECISIONS))}, found {precision!r}")
+        return precision
+    import torch
+
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    return "bf16" if _has_fast_bf16(device) else "fp32"
+
+
+def _has_fast_bf16(device: str) -> bool:
+    import torch
+
+    if device.startswith("cuda"):
+        return torch.cuda.is_bf16_supported()
+    # torch.cpu's feature probes are private; an older torch without them gets fp32.
+    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
+
+
 def load_model(model_dir: str | Path | None = None, precision: str = "fp32", device: str | None = None):
     """Load a saved model for inference: ``(net, tokenizer, config, meta)``.
 
     Checks the backbone's sha256 against the config, and the weights' against meta.json.
     LoRA adapters are merged into the encoder, so inference runs a plain encoder;
     ``precision="int8"`` quantizes most of its linear layers dynamically (CPU only; see
-    :func:`int8_linear_layers`).
+    :func:`int8_linear_layers`); ``precision="bf16"`` runs the encoder in bfloat16, which
+    is fast only where the CPU has bfloat16 instructions (AVX512-BF16 or AMX) or on a GPU;
+    ``precision="auto"`` is bf16 there and fp32 elsewhere (:func:`resolve_precision`).
     """
     import torch
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    precision = resolve_precision(precision, device)
     model_dir = resources.model_dir(model_dir)
     config = read_config(model_dir)
     meta = read_meta(model_dir)
@@ -264,7 +302,6 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
         )
     net.load_state_dict(state, strict=False)
     net.eval()
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     if precision == "int8":
         if device != "cpu":
             raise FramingError("int8 precision runs on the CPU only; use --precision fp32 on a GPU")
@@ -274,8 +311,10 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
             warnings.simplefilter("ignore")
             net.encoder = torch.ao.quantization.quantize_dynamic(
                 net.encoder, int8_linear_layers(net.encoder, config.int8_keep_fp32), dtype=torch.qint8)
-    elif precision != "fp32":
-        raise FramingError(f"precision must be fp32 or int8, found {precision!r}")
+    elif precision == "bf16":
+        # Encoder weights and activations in bfloat16; the pooling and heads stay fp32
+        # (FramingNet.features casts the encoder's output), so calibration is unchanged.
+        net.encoder.to(torch.bfloat16)
     net.to(device)
     return net, tokenizer, config, meta
 
