@@ -8,7 +8,7 @@
   actor) pair for sentiment, in batches in input order (unsorted), JSONL written.
 
 Both run on the same documents, after a warm-up, several times, the repetitions
-interleaved (project fp32, baseline, project int8, then again) so that a machine growing
+interleaved (the project at each precision and the baseline in turn, then again) so that a machine growing
 busier or quieter mid-run affects every path alike. Figures are sentences a second
 (median, min, max) and, per path, the peak resident memory of a fresh process that loads
 the model and scores the corpus once (``python -m framing.benchmark``).

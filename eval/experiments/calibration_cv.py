@@ -66,6 +66,8 @@ def halving(arrays, rng) -> dict:
 
     y, z = arrays["frames_true"], logits_from_probabilities(arrays["frames_prob"])
     order = rng.permutation(len(y))
+    # Bagging draws from its own generator, so the halvings stay those of the other rules.
+    bag_rng = np.random.default_rng(order[:4])
     a, b = order[: len(y) // 2], order[len(y) // 2 :]
     frames = list(range(y.shape[1]))
 
@@ -81,7 +83,7 @@ def halving(arrays, rng) -> dict:
     out = {}
     for name, probs, thresholds in (
         ("raw, dev-f1 thresholds", raw, lambda: np.array(best_f1_thresholds(y[a], raw[a]))),
-        ("raw, bagged dev-f1", raw, lambda: bagged_f1_thresholds(y[a], raw[a], rng)),
+        ("raw, bagged dev-f1", raw, lambda: bagged_f1_thresholds(y[a], raw[a], bag_rng)),
         ("raw, head decision", raw, lambda: np.full(y.shape[1], 0.5)),
         ("Platt, dev-f1 thresholds", calibrated, lambda: np.array(best_f1_thresholds(y[a], calibrated[a]))),
         ("Platt, head decision", calibrated, lambda: np.array(list(head_thresholds(platt).values()))),

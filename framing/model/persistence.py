@@ -231,10 +231,14 @@ def resolve_precision(precision: str, device: str | None = None) -> str:
         if precision not in PRECISIONS:
             raise FramingError(f"precision must be one of {', '.join((AUTO, *PRECISIONS))}, found {precision!r}")
         return precision
+    return "bf16" if _has_fast_bf16(default_device(device)) else "fp32"
+
+
+def default_device(device: str | None = None) -> str:
+    """``device``, or where a model runs when none is named: the GPU if there is one."""
     import torch
 
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    return "bf16" if _has_fast_bf16(device) else "fp32"
+    return device or ("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def _has_fast_bf16(device: str) -> bool:
@@ -261,7 +265,7 @@ def load_model(model_dir: str | Path | None = None, precision: str = "fp32", dev
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    device = default_device(device)
     precision = resolve_precision(precision, device)
     model_dir = resources.model_dir(model_dir)
     config = read_config(model_dir)
