@@ -272,3 +272,32 @@ def test_entity_markers_change_what_the_encoder_reads(tiny_model):
     marked = make_batch(tokenizer, ["Russia needs China."], [[(0, 6), (13, 18)]], config)
     assert int(marked.attention_mask.sum()) == int(plain.attention_mask.sum()) + 4
     assert marked.mention_mask.sum(1).tolist() == (plain.mention_mask.sum(1) + 2).tolist()  # @ and @ per mention
+
+
+def test_bf16_mixed_precision_training(train_toml, tmp_path):
+    """precision = "bf16" trains under autocast: fp32 weights saved, other numbers than an
+    fp32 run of the same seed, and the precision recorded in meta.json."""
+    import torch
+    from safetensors.torch import load_file
+
+    weights = {}
+    for precision in ("fp32", "bf16"):
+        out = tmp_path / precision
+        train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=3), {"precision": precision}))
+        weights[precision] = load_file(str(out / "weights.safetensors"))
+        assert json.loads((out / "meta.json").read_text())["train_precision"] == precision
+    assert all(t.dtype == torch.float32 for t in weights["bf16"].values())
+    assert any(not torch.equal(weights["fp32"][k], weights["bf16"][k]) for k in weights["fp32"])
+
+
+def test_auto_training_precision_follows_the_hardware(train_toml, tmp_path):
+    from framing.model.persistence import resolve_precision
+
+    out = tmp_path / "auto"
+    train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1), {"precision": "auto"}))
+    assert json.loads((out / "meta.json").read_text())["train_precision"] == resolve_precision("auto", "cpu")
+
+
+def test_int8_is_not_a_training_precision(train_toml, tmp_path):
+    with pytest.raises(FramingError, match="precision must be one of fp32, bf16, auto, found 'int8'"):
+        TrainConfig.from_toml(train_toml(tmp_path / "x"), {"precision": "int8"}).validate()

@@ -20,6 +20,9 @@ def train(
     max_steps: Annotated[Optional[int], typer.Option(min=0, help="Overrides `max_steps` (0: no limit).")] = None,
     threads: Annotated[Optional[int], typer.Option(min=0, help="Overrides `threads`.")] = None,
     finetune: Annotated[Optional[str], typer.Option(help="Overrides model.finetune: lora, top_layers or frozen.")] = None,
+    precision: Annotated[Optional[str], typer.Option(
+        help="Overrides `precision`: fp32, bf16 (mixed precision, fast where the CPU has bfloat16 instructions) "
+             "or auto.")] = None,
 ) -> None:
     """Train, keep the best epoch on dev, tune thresholds on dev, write the model directory."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -28,7 +31,8 @@ def train(
     from framing.training.loop import train as run_training
 
     overrides = {"output": str(output) if output else None, "epochs": epochs, "seed": seed,
-                 "max_steps": max_steps, "threads": threads, "model.finetune": finetune}
+                 "max_steps": max_steps, "threads": threads, "model.finetune": finetune,
+                 "precision": precision}
     cfg = TrainConfig.from_toml(config, overrides)
     err = console(stderr=True)
     with Progress(TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),

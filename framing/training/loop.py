@@ -58,6 +58,7 @@ class _Run:
     rng: random.Random
     device: str
     data_hashes: dict  # sha256 of each data file, taken when it was read
+    precision: str = "fp32"  # the arithmetic of training steps and dev scoring: fp32 or bf16 (autocast)
     features: dict | None = None  # frozen encoder: each row's features, computed once
     predictor: object = None  # what dev is scored with: the analyzer, or cached features
 
@@ -88,7 +89,8 @@ def _setup(config: TrainConfig) -> _Run:
 
     from framing.inference import FramingAnalyzer
     from framing.model.backbone import weights_sha256
-    from framing.model.persistence import build_net, check_model_output, load_encoder
+    from framing.model.persistence import build_net, check_model_output, default_device, load_encoder, \
+        resolve_precision
 
     check_model_output(Path(config.output))  # before an hour of training, not after
     rng = random.Random(config.seed)
@@ -102,11 +104,19 @@ def _setup(config: TrainConfig) -> _Run:
     encoder, tokenizer, resolved = load_encoder(model_config.backbone)
     model_config.backbone_sha256 = weights_sha256(resolved)
     net = build_net(model_config, encoder)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
+    device = default_device()
     net.to(device)
     analyzer = FramingAnalyzer(net, tokenizer, model_config, registry, device=device)
     return _Run(config, model_config, net, tokenizer, resolved, analyzer, train_rows, dev_rows, news_rows, soft_rows,
-                rng, device, data_hashes)
+                rng, device, data_hashes, precision=resolve_precision(config.precision, device))
+
+
+def _autocast(run: _Run):
+    """bf16 mixed precision for a step or a dev pass when the run trains in bf16; else nothing."""
+    import torch
+
+    return torch.autocast(device_type=torch.device(run.device).type, dtype=torch.bfloat16,
+                          enabled=run.precision == "bf16")
 
 
 def _frozen_features(run: _Run, report):
@@ -155,7 +165,8 @@ def _fit(run: _Run, optimizer, scheduler, total: int, report) -> tuple[int, list
     for epoch in range(1, run.config.epochs + 1):
         step, running = _train_epoch(run, optimizer, scheduler, losses, epoch, step, total, report)
         run.net.eval()
-        scores = evaluate(run.predictor, run.dev_rows)
+        with _autocast(run):
+            scores = evaluate(run.predictor, run.dev_rows)
         history.append({"epoch": epoch, "loss": sum(running) / max(1, len(running)), "dev_score": _dev_score(scores),
                         "dev_frames_macro_f1": scores.get("frames.macro_f1"),
                         "dev_sentiment_macro_f1": scores.get("sentiment.macro_f1")})
@@ -180,7 +191,8 @@ def _train_epoch(run: _Run, optimizer, scheduler, losses, epoch: int, step: int,
     for rows in bucketed_batches(_pool(run), run.config.batch_size, run.rng):
         if step >= total:
             break
-        loss = losses(rows)
+        with _autocast(run):
+            loss = losses(rows)
         optimizer.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, MAX_GRAD_NORM)
@@ -292,6 +304,7 @@ def _metadata(run: _Run, best_epoch: int, history: list[dict], dev_scores: dict,
         "history": history,
         "train_seconds": round(seconds, 1),
         "torch_threads": torch.get_num_threads(),
+        "train_precision": run.precision,
         "scores": {"dev": dev_scores},
     }
 
