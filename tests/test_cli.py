@@ -152,6 +152,36 @@ def test_train_cli(train_toml, tmp_path):
     assert len(meta["history"]) == 1
 
 
+def test_train_cli_resume(train_toml, tmp_path, monkeypatch):
+    """A checkpoint left by an interrupted run: refused without --resume (one line, exit 1),
+    continued with it; --precision reaches the run."""
+    from framing.training import loop
+    from framing.training.checkpoint import checkpoint_path
+
+    out = tmp_path / "cli-resumed"
+    args = ("train", "--config", train_toml(out, checkpoint_steps=1), "--max-steps", "3", "--epochs", "1",
+            "--precision", "bf16")
+    real, calls = loop._Losses.__call__, []
+
+    def interrupted(self, rows):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, rows)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loop._Losses, "__call__", interrupted)
+        assert run(*args).exit_code == 130
+    assert checkpoint_path(out).is_file() and not out.exists()
+    refused = run(*args)
+    assert refused.exit_code == 1 and "continue it with --resume" in refused.stderr
+    assert len(refused.stderr.splitlines()) == 1 and "Traceback" not in refused.stderr
+    resumed = run(*args, "--resume")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert "resuming from" in resumed.stderr and "step 1" in resumed.stderr
+    assert json.loads((out / "meta.json").read_text())["train_precision"] == "bf16"
+
+
 @pytest.mark.parametrize(
     "toml, message",
     [

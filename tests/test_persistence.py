@@ -164,3 +164,16 @@ def test_loading_a_model_does_not_import_peft(tiny_model):
             "import sys; print('peft' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_lora_targets_that_match_no_layer_are_refused(tiny_model):
+    """peft would skip a name that matches nothing (MPNet calls BERT's query q); framing refuses it."""
+    import dataclasses
+
+    from framing.model.persistence import build_net, load_encoder, read_config
+
+    config = read_config(tiny_model)
+    encoder, _, _ = load_encoder(config.backbone)
+    wrong = dataclasses.replace(config, lora_targets=["query", "q", "dense"])
+    with pytest.raises(FramingError, match=r"lora_targets q: .*its layers end in .*query.*; fix \[model\] lora_targets"):
+        build_net(wrong, encoder)

@@ -86,14 +86,16 @@ def test_interrupted_save_keeps_old_model(train_toml, tmp_path, monkeypatch):
 
     def interrupted(tensors, filename, *args, **kwargs):
         real_save(tensors, filename, *args, **kwargs)
-        Path(filename).write_bytes(Path(filename).read_bytes()[:100])  # half-written
-        raise KeyboardInterrupt
+        if Path(filename).name == "weights.safetensors":  # the model's, not a checkpoint's
+            Path(filename).write_bytes(Path(filename).read_bytes()[:100])  # half-written
+            raise KeyboardInterrupt
 
     monkeypatch.setattr(safetensors.torch, "save_file", interrupted)
     with pytest.raises(KeyboardInterrupt):
         train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1, seed=5)))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert not _leftovers(tmp_path, "keep")
+    # Only the run's last checkpoint is left: --resume retries the save without retraining.
+    assert _leftovers(tmp_path, "keep") == [".keep.checkpoint.safetensors"]
 
 
 def test_failed_final_rename_puts_old_model_back(train_toml, tmp_path, monkeypatch):
@@ -107,7 +109,8 @@ def test_failed_final_rename_puts_old_model_back(train_toml, tmp_path, monkeypat
     real_replace = persistence.os.replace
 
     def failing(src, dst):
-        if Path(src).name.startswith(".keep.") and not Path(src).name.endswith(".old"):
+        name = Path(src).name
+        if name.startswith(".keep.") and not name.endswith(".old") and "checkpoint" not in name:
             raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
@@ -115,7 +118,7 @@ def test_failed_final_rename_puts_old_model_back(train_toml, tmp_path, monkeypat
     with pytest.raises(OSError):
         train(TrainConfig.from_toml(train_toml(out, epochs=1, max_steps=1, seed=5)))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert not _leftovers(tmp_path, "keep")
+    assert _leftovers(tmp_path, "keep") == [".keep.checkpoint.safetensors"]  # for --resume
 
 
 @pytest.mark.parametrize("existing", ["file", "folder"])
@@ -301,3 +304,62 @@ def test_auto_training_precision_follows_the_hardware(train_toml, tmp_path):
 def test_int8_is_not_a_training_precision(train_toml, tmp_path):
     with pytest.raises(FramingError, match="precision must be one of fp32, bf16, auto, found 'int8'"):
         TrainConfig.from_toml(train_toml(tmp_path / "x"), {"precision": "int8"}).validate()
+
+
+def _interrupt_at_step(monkeypatch, step: int):
+    """Make the ``step``-th training step raise KeyboardInterrupt, as Ctrl-C would."""
+    from framing.training import loop
+
+    calls = {"n": 0}
+    real = loop._Losses.__call__
+
+    def interrupted(self, rows):
+        calls["n"] += 1
+        if calls["n"] == step:
+            raise KeyboardInterrupt
+        return real(self, rows)
+
+    monkeypatch.setattr(loop._Losses, "__call__", interrupted)
+
+
+@pytest.mark.parametrize("stop_at", [3, 6])  # mid-epoch 1 (after a step checkpoint), and in epoch 2
+def test_interrupted_training_resumes_to_the_same_model(train_toml, tmp_path, monkeypatch, stop_at):
+    """A run killed mid-way and continued with resume=True ends with exactly the weights of
+    a run that was never interrupted; the checkpoint is gone once the model is saved."""
+    from safetensors.torch import load_file
+
+    from framing.training.checkpoint import checkpoint_path
+
+    settings = dict(epochs=2, max_steps=8, checkpoint_steps=2)
+    whole = tmp_path / "whole"
+    train(TrainConfig.from_toml(train_toml(whole, **settings)))
+    out = tmp_path / "resumed"
+    config = TrainConfig.from_toml(train_toml(out, **settings))
+    with monkeypatch.context() as patch:
+        _interrupt_at_step(patch, stop_at)
+        with pytest.raises(KeyboardInterrupt):
+            train(config)
+    assert checkpoint_path(out).is_file() and not out.exists()
+    events = []
+    result = train(config, lambda event, data: events.append((event, data)), resume=True)
+    assert [d for e, d in events if e == "resume"][0]["step"] > 0
+    assert not checkpoint_path(out).exists()
+    a, b = load_file(str(whole / "weights.safetensors")), load_file(str(out / "weights.safetensors"))
+    assert a.keys() == b.keys() and all((a[k] == b[k]).all() for k in a)
+    assert result.history == json.loads((whole / "meta.json").read_text())["history"]
+
+
+def test_a_left_checkpoint_needs_resume_and_the_same_settings(train_toml, tmp_path, monkeypatch):
+    from framing.training.checkpoint import checkpoint_path
+
+    out = tmp_path / "m"
+    with monkeypatch.context() as patch:
+        _interrupt_at_step(patch, 3)
+        with pytest.raises(KeyboardInterrupt):
+            train(TrainConfig.from_toml(train_toml(out, epochs=1, checkpoint_steps=1)))
+    left = checkpoint_path(out).read_bytes()
+    with pytest.raises(FramingError, match="left a checkpoint; continue it with --resume, or delete the file"):
+        train(TrainConfig.from_toml(train_toml(out, epochs=1, checkpoint_steps=1)))
+    with pytest.raises(FramingError, match="written by a run with other settings or data"):
+        train(TrainConfig.from_toml(train_toml(out, epochs=1, checkpoint_steps=1, seed=99)), resume=True)
+    assert checkpoint_path(out).read_bytes() == left and not out.exists()  # nothing lost, nothing half-written

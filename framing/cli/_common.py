@@ -39,8 +39,8 @@ def user_errors(fn):
         except FramingError as e:
             fail(str(e))
         except KeyboardInterrupt:
-            typer.echo("error: interrupted; whole documents already in a JSONL --out are kept (continue with "
-                       "--resume), no other output or model was written", err=True)
+            typer.echo("error: interrupted; a JSONL --out keeps its whole documents and `framing train` its last "
+                       "checkpoint (continue either with --resume); nothing else was written", err=True)
             raise typer.Exit(130)
         except BrokenPipeError:
             sys.stderr.close()

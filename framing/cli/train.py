@@ -23,6 +23,8 @@ def train(
     precision: Annotated[Optional[str], typer.Option(
         help="Overrides `precision`: fp32, bf16 (mixed precision, fast where the CPU has bfloat16 instructions) "
              "or auto.")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue from the checkpoint an interrupted run of the same config and output left.")] = False,
 ) -> None:
     """Train, keep the best epoch on dev, tune thresholds on dev, write the model directory."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -35,27 +37,37 @@ def train(
                  "precision": precision}
     cfg = TrainConfig.from_toml(config, overrides)
     err = console(stderr=True)
-    with Progress(TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("loss {task.fields[loss]:.3f}"), TextColumn("{task.fields[dev]}"),
-                  TimeRemainingColumn(), console=err) as bar:
-        task = None
+    # The bar opens when training starts: an error before that (a bad config, a checkpoint
+    # left) is then the only line on stderr.
+    bar = Progress(TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("loss {task.fields[loss]:.3f}"), TextColumn("{task.fields[dev]}"),
+                   TimeRemainingColumn(), console=err)
+    task = None
 
-        def on_event(event, data):
-            nonlocal task
-            if event == "encode":
-                err.print(f"frozen encoder: {data['done']}/{data['total']} rows encoded and cached", highlight=False)
-            elif event == "start":
-                err.print(f"train {data['train']} gold rows, {data['newsmtsc']} NewsMTSC rows, "
-                          f"{data['distill']} teacher-scored rows; dev {data['dev']} rows")
-                task = bar.add_task("train", total=data["steps"], epoch=1, loss=0.0, dev="")
-            elif event == "step":
-                bar.update(task, completed=data["step"], epoch=data["epoch"], loss=data["loss"])
-            elif event == "epoch":
-                bar.update(task, dev=f"dev frames F1 {data['dev_frames_macro_f1'] or 0:.3f}, "
-                                     f"sentiment F1 {data['dev_sentiment_macro_f1'] or 0:.3f}")
-                err.print(f"epoch {data['epoch']}: loss {data['loss']:.3f}, dev score {data['dev_score']:.3f}")
+    def on_event(event, data):
+        nonlocal task
+        if event == "resume":
+            err.print(f"resuming from {data['from']} (epoch {data['epoch']}, step {data['step']})"
+                      if data["from"] else "no checkpoint to resume: training from the start", highlight=False)
+        elif event == "encode":
+            err.print(f"frozen encoder: {data['done']}/{data['total']} rows encoded and cached", highlight=False)
+        elif event == "start":
+            err.print(f"train {data['train']} gold rows, {data['newsmtsc']} NewsMTSC rows, "
+                      f"{data['distill']} teacher-scored rows; dev {data['dev']} rows")
+            bar.start()
+            task = bar.add_task("train", total=data["steps"], epoch=1, loss=0.0, dev="")
+        elif event == "step":
+            bar.update(task, completed=data["step"], epoch=data["epoch"], loss=data["loss"])
+        elif event == "epoch":
+            bar.update(task, dev=f"dev frames F1 {data['dev_frames_macro_f1'] or 0:.3f}, "
+                                 f"sentiment F1 {data['dev_sentiment_macro_f1'] or 0:.3f}")
+            err.print(f"epoch {data['epoch']}: loss {data['loss']:.3f}, dev score {data['dev_score']:.3f}")
 
-        result = run_training(cfg, on_event)
+    try:
+        result = run_training(cfg, on_event, resume=resume)
+    finally:
+        if task is not None:
+            bar.stop()
     typer.echo(f"wrote {result.model_dir} (best epoch {result.best_epoch}, "
                f"dev frames macro F1 {result.dev_scores.get('frames.macro_f1', 0):.3f}, "
                f"sentiment macro F1 {result.dev_scores.get('sentiment.macro_f1', 0):.3f}, {result.seconds:.0f} s)")

@@ -82,6 +82,7 @@ def build_net(config: ModelConfig, encoder):
     if config.finetune == "lora":
         from peft import LoraConfig, get_peft_model
 
+        check_lora_targets(encoder, config)
         lora = LoraConfig(
             r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
             target_modules=config.lora_targets, bias="none",
@@ -94,6 +95,21 @@ def build_net(config: ModelConfig, encoder):
             for p in layer.parameters():
                 p.requires_grad = True
     return FramingNet(encoder, config)
+
+
+def check_lora_targets(encoder, config: ModelConfig) -> None:
+    """Every name in ``lora_targets`` must end the name of one of the encoder's linear
+    layers: peft quietly skips a name that matches nothing (BERT's ``query`` is MPNet's
+    ``q``), and the model would train fewer adapters than its config says."""
+    import torch
+
+    linear = [n for n, m in encoder.named_modules() if isinstance(m, torch.nn.Linear)]
+    unmatched = [t for t in config.lora_targets if not any(n == t or n.endswith(f".{t}") for n in linear)]
+    if unmatched:
+        endings = sorted({n.rsplit(".", 1)[-1] for n in linear})
+        raise FramingError(f"lora_targets {', '.join(unmatched)}: expected names of the backbone's linear layers, "
+                           f"found none so named in {config.backbone!r} (its layers end in {', '.join(endings)}); "
+                           "fix [model] lora_targets")
 
 
 def trainable_state(net) -> dict:

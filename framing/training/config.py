@@ -54,6 +54,7 @@ class TrainConfig:
     threads: int = 0  # torch threads; 0 leaves torch's default
     frame_thresholds: str = "dev-f1"  # one of THRESHOLD_RULES
     precision: str = "fp32"  # one of TRAIN_PRECISIONS
+    checkpoint_steps: int = 500  # steps between checkpoints of a run in progress (framing train --resume); 0: epochs only
     model: ModelConfig = field(default_factory=ModelConfig)
 
     def validate(self) -> "TrainConfig":
@@ -69,6 +70,8 @@ class TrainConfig:
         if self.frame_thresholds not in THRESHOLD_RULES:
             raise FramingError(f"frame_thresholds must be one of {', '.join(THRESHOLD_RULES)}, "
                                f"found {self.frame_thresholds!r}")
+        if self.checkpoint_steps < 0:
+            raise FramingError(f"checkpoint_steps must not be negative, found {self.checkpoint_steps}")
         if self.precision not in TRAIN_PRECISIONS:
             raise FramingError(f"precision must be one of {', '.join(TRAIN_PRECISIONS)}, found {self.precision!r}")
         self.model.validate()

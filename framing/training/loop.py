@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from framing.errors import FramingError
 from framing.files import file_sha256
 from framing.runtime import torch_threads
 from framing.text.actors import ActorRegistry
@@ -63,9 +64,16 @@ class _Run:
     predictor: object = None  # what dev is scored with: the analyzer, or cached features
 
 
-def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = None) -> TrainResult:
-    """Train a model as ``config`` says and write it (atomically) to ``config.output``."""
+def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = None,
+          resume: bool = False) -> TrainResult:
+    """Train a model as ``config`` says and write it (atomically) to ``config.output``.
+
+    With ``resume``, continue from the checkpoint an interrupted run of the same config left
+    (framing.training.checkpoint); without it, such a checkpoint is an error rather than
+    silently thrown away.
+    """
     config.validate()
+    _check_no_checkpoint(config, resume)
     report = progress or (lambda event, data: None)
     started = time.perf_counter()
     with torch_threads(config.threads or None):
@@ -76,12 +84,22 @@ def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = No
         optimizer, scheduler, total = _optimizer(run)
         report("start", {"train": len(run.train_rows), "dev": len(run.dev_rows), "newsmtsc": len(run.news_rows),
                          "distill": len(run.soft_rows), "steps": total, "epochs": config.epochs})
-        best_epoch, history = _fit(run, optimizer, scheduler, total, report)
+        best_epoch, history = _fit(run, optimizer, scheduler, total, report, resume)
         dev_scores = _finish(run)
         seconds = time.perf_counter() - started
         meta = _metadata(run, best_epoch, history, dev_scores, seconds)
         out = _save(run, meta)
+        _Checkpointer(run, optimizer, scheduler).discard()
     return TrainResult(out, best_epoch, dev_scores, history, seconds)
+
+
+def _check_no_checkpoint(config: TrainConfig, resume: bool) -> None:
+    from framing.training.checkpoint import checkpoint_path
+
+    path = checkpoint_path(config.output)
+    if not resume and path.is_file():
+        raise FramingError(f"{path}: an interrupted run of this output left a checkpoint; continue it with --resume, "
+                           "or delete the file to train from the start")
 
 
 def _setup(config: TrainConfig) -> _Run:
@@ -155,41 +173,57 @@ def _pool(run: _Run, repeat: int | None = None) -> list:
     return run.train_rows * (run.config.gold_repeat if repeat is None else repeat) + run.news_rows + run.soft_rows
 
 
-def _fit(run: _Run, optimizer, scheduler, total: int, report) -> tuple[int, list[dict]]:
-    """Epochs until ``total`` steps; leaves the best epoch's weights (on dev) in the network."""
+def _fit(run: _Run, optimizer, scheduler, total: int, report, resume: bool) -> tuple[int, list[dict]]:
+    """Epochs until ``total`` steps; leaves the best epoch's weights (on dev) in the network.
+
+    A checkpoint (framing.training.checkpoint) is written every ``checkpoint_steps`` steps
+    and after each epoch; with ``resume`` the run continues from one.
+    """
     from framing.evaluation.metrics import evaluate
     from framing.model.persistence import trainable_state
+    from framing.training import checkpoint
 
     losses = _Losses(run)
-    best_score, best_state, best_epoch, history, step = -1.0, None, 0, [], 0
-    for epoch in range(1, run.config.epochs + 1):
-        step, running = _train_epoch(run, optimizer, scheduler, losses, epoch, step, total, report)
+    saver = _Checkpointer(run, optimizer, scheduler)
+    progress = saver.restore(report) if resume else checkpoint.Progress()
+    for epoch in range(progress.epoch, run.config.epochs + 1):
+        progress.epoch = epoch
+        _train_epoch(run, optimizer, scheduler, losses, progress, total, saver, report)
         run.net.eval()
         with _autocast(run):
             scores = evaluate(run.predictor, run.dev_rows)
-        history.append({"epoch": epoch, "loss": sum(running) / max(1, len(running)), "dev_score": _dev_score(scores),
-                        "dev_frames_macro_f1": scores.get("frames.macro_f1"),
-                        "dev_sentiment_macro_f1": scores.get("sentiment.macro_f1")})
-        report("epoch", history[-1])
-        if history[-1]["dev_score"] > best_score:
-            best_score, best_epoch = history[-1]["dev_score"], epoch
-            best_state = {k: v.clone() for k, v in trainable_state(run.net).items()}
-        if step >= total:
+        running = progress.running
+        progress.history.append({"epoch": epoch, "loss": sum(running) / max(1, len(running)),
+                                 "dev_score": _dev_score(scores), "dev_frames_macro_f1": scores.get("frames.macro_f1"),
+                                 "dev_sentiment_macro_f1": scores.get("sentiment.macro_f1")})
+        report("epoch", progress.history[-1])
+        if progress.history[-1]["dev_score"] > progress.best_score:
+            progress.best_score, progress.best_epoch = progress.history[-1]["dev_score"], epoch
+            progress.best_state = {k: v.clone() for k, v in trainable_state(run.net).items()}
+        # The next epoch's batch order is drawn from the rng as it is now.
+        progress.epoch, progress.batches_done, progress.running = epoch + 1, 0, []
+        progress.epoch_rng = run.rng.getstate()
+        saver.save(progress)
+        if progress.step >= total:
             break
-    run.net.load_state_dict(best_state, strict=False)
+    run.net.load_state_dict(progress.best_state, strict=False)
     run.net.eval()
-    return best_epoch, history
+    return progress.best_epoch, progress.history
 
 
-def _train_epoch(run: _Run, optimizer, scheduler, losses, epoch: int, step: int, total: int, report):
-    """One pass over the shuffled, length-bucketed pool; returns the step count and losses."""
+def _train_epoch(run: _Run, optimizer, scheduler, losses, progress, total: int, saver, report) -> None:
+    """One pass over the shuffled, length-bucketed pool (the rest of it, when resumed),
+    advancing ``progress``."""
     import torch
 
     run.net.train()
-    running = []
+    if progress.epoch_rng is None:  # the run's first epoch
+        progress.epoch_rng = run.rng.getstate()
+    run.rng.setstate(progress.epoch_rng)  # resumed: the same batches again, those done skipped
     params = [p for group in optimizer.param_groups for p in group["params"]]
-    for rows in bucketed_batches(_pool(run), run.config.batch_size, run.rng):
-        if step >= total:
+    batches = bucketed_batches(_pool(run), run.config.batch_size, run.rng)
+    for rows in batches[progress.batches_done:]:
+        if progress.step >= total:
             break
         with _autocast(run):
             loss = losses(rows)
@@ -198,11 +232,42 @@ def _train_epoch(run: _Run, optimizer, scheduler, losses, epoch: int, step: int,
         torch.nn.utils.clip_grad_norm_(params, MAX_GRAD_NORM)
         optimizer.step()
         scheduler.step()
-        step += 1
-        running.append(float(loss.detach()))
-        recent = running[-LOSS_WINDOW:]
-        report("step", {"epoch": epoch, "step": step, "loss": sum(recent) / len(recent)})
-    return step, running
+        progress.step += 1
+        progress.batches_done += 1
+        progress.running.append(float(loss.detach()))
+        recent = progress.running[-LOSS_WINDOW:]
+        report("step", {"epoch": progress.epoch, "step": progress.step, "loss": sum(recent) / len(recent)})
+        if run.config.checkpoint_steps and progress.step % run.config.checkpoint_steps == 0:
+            saver.save(progress)
+
+
+class _Checkpointer:
+    """Saves and restores the run's checkpoint (framing.training.checkpoint)."""
+
+    def __init__(self, run: _Run, optimizer, scheduler):
+        from framing.training import checkpoint
+
+        self.run, self.optimizer, self.scheduler = run, optimizer, scheduler
+        self.path = checkpoint.checkpoint_path(run.config.output)
+        self.stamp = checkpoint.fingerprint(run.config.to_dict(), run.data_hashes)
+
+    def save(self, progress) -> None:
+        from framing.training import checkpoint
+
+        checkpoint.save(self.path, self.run.net, self.optimizer, self.scheduler, progress, self.stamp)
+
+    def restore(self, report):
+        from framing.training import checkpoint
+
+        if not self.path.is_file():
+            report("resume", {"from": None})
+            return checkpoint.Progress()
+        progress = checkpoint.load(self.path, self.run.net, self.optimizer, self.scheduler, self.stamp)
+        report("resume", {"from": str(self.path), "epoch": progress.epoch, "step": progress.step})
+        return progress
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 class _Losses:
