@@ -59,6 +59,30 @@ def test_select_is_seeded_spread_and_leaves_gold_out(tiny_model, tmp_path):
         assert record["text"][a["start"]:a["end"]] == a["mention"]
 
 
+def test_random_selection_has_the_model_read_only_the_picks(tiny_model):
+    """Random ranks nothing, so the model predicts the n picks, not the 20 x n pool; the picks
+    and their pre-annotations are what predicting the whole pool gave."""
+    from framing.data import select as selection
+    from framing.inference import FramingAnalyzer
+    from framing.text.reader import iter_documents
+
+    analyzer = FramingAnalyzer.load(tiny_model)
+    read = []
+    real_predict = analyzer.predict
+
+    def counting(texts, spans):
+        read.append(len(texts))
+        return real_predict(texts, spans)
+
+    analyzer.predict = counting
+    picks, _ = selection.select(iter_documents([str(SAMPLE)]), 12, "random", analyzer, seed=5, pool_size=240)
+    assert sum(read) == 12
+    ranked, _ = selection.select_mix(iter_documents([str(SAMPLE)]), {"random": 12, "uncertainty": 1}, analyzer,
+                                     seed=5, pool_size=240)
+    assert sum(read) > 12 + 13  # a ranking strategy: the whole pool is read
+    assert [c.to_record(5, "m") for c in picks] == [c.to_record(5, "m") for c in ranked[:12]]
+
+
 def test_uncertainty_ranks_by_distance_to_the_thresholds(tiny_model, tmp_path):
     picked = select(tmp_path, "u.jsonl", "--n", "20", "--model", tiny_model, "--strategy", "uncertainty",
                     "--pool", "400")

@@ -111,7 +111,10 @@ def select_mix(records, mix: dict[str, int], analyzer=None, seed: int = 0, exclu
     rng = random.Random(seed)
     total = sum(mix.values())
     pool, stats = _pool(records, pool_size or total * POOL_PER_PICK, rng, exclude_texts or set(), exclude_docs or set())
-    if analyzer is not None:
+    # Random ranks nothing: the model then reads only the picks (for pre-annotation), not
+    # the whole pool (20 per pick: two million sentences for a 100,000-sentence sample).
+    ranks = any(strategy != "random" for strategy in mix)
+    if analyzer is not None and ranks:
         _predict(analyzer, pool)
     picks: list[Candidate] = []
     for strategy, n in mix.items():
@@ -121,6 +124,8 @@ def select_mix(records, mix: dict[str, int], analyzer=None, seed: int = 0, exclu
         for c in chosen:
             c.strategy = strategy
         picks += chosen
+    if analyzer is not None and not ranks:
+        _predict(analyzer, picks)
     return picks, stats
 
 

@@ -25,7 +25,8 @@ def select(
                                                             "selected (repeat the option).", exists=True,
                                              dir_okay=False)] = [],
     seed: Annotated[int, typer.Option(help="Seed: the same corpus, seed and model give the same batch.")] = 0,
-    pool: Annotated[Optional[int], typer.Option(min=1, help="Candidates the model scores [default: 20 x n].")] = None,
+    pool: Annotated[Optional[int], typer.Option(min=1, help="Candidates drawn at random, which the model scores for uncertainty, rare and likely "
+                                               "(random: it reads only the picks) [default: 20 x n].")] = None,
     text_field: Annotated[str, typer.Option(help="JSONL corpora: the text key.")] = "text",
     id_field: Annotated[str, typer.Option(help="JSONL corpora: the document id key.")] = "id",
     overwrite: OverwriteOption = False,
