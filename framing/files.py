@@ -20,11 +20,13 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def temporary_beside(path: Path):
-    """An open text file next to ``path`` (same file system, so it can be renamed onto it)
-    and its name."""
+def temporary_beside(path: Path, binary: bool = False):
+    """An open file next to ``path`` (same file system, so it can be renamed onto it), text
+    unless ``binary``, and its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    if binary:
+        return os.fdopen(fd, "wb"), tmp
     return os.fdopen(fd, "w", encoding="utf-8", newline=""), tmp
 
 
@@ -35,9 +37,10 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path):
-    """A text file to write that appears at ``path`` whole when the block ends, or not at all."""
-    handle, tmp = temporary_beside(path)
+def atomic_file(path: Path, binary: bool = False):
+    """A file to write (text unless ``binary``) that appears at ``path`` whole when the block
+    ends, or not at all."""
+    handle, tmp = temporary_beside(path, binary)
     try:
         with handle:
             yield handle

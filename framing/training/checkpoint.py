@@ -4,8 +4,8 @@ Training a large encoder takes hours on two CPU cores; a run that is killed (Ctr
 closed session, a machine taken back) should lose minutes, not the run. Every
 ``checkpoint_steps`` steps and at the end of every epoch, :func:`save` writes one
 safetensors file beside the output folder, ``.<output name>.checkpoint.safetensors``,
-through a temporary file renamed into place (an interruption mid-write leaves the previous
-checkpoint). It holds what the next step depends on:
+through a temporary file renamed into place (framing.files.atomic_file: an interruption
+mid-write leaves the previous checkpoint). It holds what the next step depends on:
 
 * the trainable weights, the best epoch's weights so far, and AdamW's moments;
 * the learning-rate schedule's position, torch's random state (dropout) and the run's
@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from framing.errors import FramingError
+from framing.files import atomic_file
 
 FORMAT = 1
 # Settings that may change between an interrupted run and its continuation without changing
@@ -68,7 +67,7 @@ def save(path: Path, net, optimizer, scheduler, progress: Progress, stamp: str) 
     """Write the checkpoint atomically (a temporary file renamed over the old one)."""
     import torch
     from safetensors import SafetensorError
-    from safetensors.torch import save_file
+    from safetensors.torch import save as serialize
 
     from framing.model.persistence import trainable_state
 
@@ -87,21 +86,15 @@ def save(path: Path, net, optimizer, scheduler, progress: Progress, stamp: str) 
         "format": FORMAT, "fingerprint": stamp, "epoch": progress.epoch, "batches_done": progress.batches_done,
         "step": progress.step, "epoch_rng": [version, list(internal), gauss], "running": progress.running,
         "history": progress.history, "best_score": progress.best_score, "best_epoch": progress.best_epoch,
-        "has_best": progress.best_state is not None, "param_groups": opt["param_groups"],
+        "param_groups": opt["param_groups"],
         "scheduler": scheduler.state_dict(),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
-        save_file(tensors, tmp, metadata={"checkpoint": json.dumps(meta)})
-        os.replace(tmp, path)
-    except (SafetensorError, OSError) as e:  # safetensors' I/O errors (a full disk) are not OSErrors
+        with atomic_file(path, binary=True) as handle:
+            handle.write(serialize(tensors, metadata={"checkpoint": json.dumps(meta)}))
+    except (SafetensorError, OSError) as e:
         raise FramingError(f"{path}: could not write the training checkpoint ({e}); check free space and "
                            "permissions beside the output") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def load(path: Path, net, optimizer, scheduler, stamp: str) -> Progress:
@@ -132,6 +125,6 @@ def load(path: Path, net, optimizer, scheduler, stamp: str) -> Progress:
     if cuda and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(cuda)
     version, internal, gauss = meta["epoch_rng"]
-    best = {k[5:]: v for k, v in tensors.items() if k.startswith("best.")} if meta["has_best"] else None
+    best = {k[5:]: v for k, v in tensors.items() if k.startswith("best.")}
     return Progress(meta["epoch"], meta["batches_done"], meta["step"], (version, tuple(internal), gauss),
-                    meta["running"], meta["history"], meta["best_score"], meta["best_epoch"], best)
+                    meta["running"], meta["history"], meta["best_score"], meta["best_epoch"], best or None)

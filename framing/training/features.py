@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from framing.files import atomic_file
 from framing.model.split_backbone import cache_root
 from framing.training.distill import SoftExample
 
@@ -86,7 +85,7 @@ def cached_features(net, tokenizer, model_config, items: list[tuple[str, list]],
 
 def _encode_chunk(net, tokenizer, model_config, chunk, device, folder: Path) -> dict[str, RowFeatures]:
     import torch
-    from safetensors.torch import save_file
+    from safetensors.torch import save as serialize
 
     from framing.model.network import make_batch
 
@@ -103,14 +102,9 @@ def _encode_chunk(net, tokenizer, model_config, chunk, device, folder: Path) -> 
             counts += [len(s) for s in spans]
     tensors = {"text": torch.cat(texts), "mentions": torch.cat(mentions), "counts": torch.tensor(counts)}
     keys = [key for key, _ in chunk]
-    fd, tmp = tempfile.mkstemp(prefix=".chunk.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
-        save_file(tensors, tmp, metadata={"keys": json.dumps(keys)})
-        os.replace(tmp, folder / f"{hashlib.sha256(''.join(keys).encode()).hexdigest()[:16]}.safetensors")
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    name = f"{hashlib.sha256(''.join(keys).encode()).hexdigest()[:16]}.safetensors"
+    with atomic_file(folder / name, binary=True) as handle:
+        handle.write(serialize(tensors, metadata={"keys": json.dumps(keys)}))
     return _split(keys, tensors)
 
 

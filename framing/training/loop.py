@@ -26,6 +26,7 @@ from framing.errors import FramingError
 from framing.files import file_sha256
 from framing.runtime import torch_threads
 from framing.text.actors import ActorRegistry
+from framing.training import checkpoint
 from framing.training.config import TrainConfig
 from framing.training.data import bucketed_batches, frame_pos_weight, load_training_data
 
@@ -89,14 +90,12 @@ def train(config: TrainConfig, progress: Callable[[str, dict], None] | None = No
         seconds = time.perf_counter() - started
         meta = _metadata(run, best_epoch, history, dev_scores, seconds)
         out = _save(run, meta)
-        _Checkpointer(run, optimizer, scheduler).discard()
+        checkpoint.checkpoint_path(config.output).unlink(missing_ok=True)  # the run is done
     return TrainResult(out, best_epoch, dev_scores, history, seconds)
 
 
 def _check_no_checkpoint(config: TrainConfig, resume: bool) -> None:
-    from framing.training.checkpoint import checkpoint_path
-
-    path = checkpoint_path(config.output)
+    path = checkpoint.checkpoint_path(config.output)
     if not resume and path.is_file():
         raise FramingError(f"{path}: an interrupted run of this output left a checkpoint; continue it with --resume, "
                            "or delete the file to train from the start")
@@ -181,7 +180,6 @@ def _fit(run: _Run, optimizer, scheduler, total: int, report, resume: bool) -> t
     """
     from framing.evaluation.metrics import evaluate
     from framing.model.persistence import trainable_state
-    from framing.training import checkpoint
 
     losses = _Losses(run)
     saver = _Checkpointer(run, optimizer, scheduler)
@@ -245,29 +243,20 @@ class _Checkpointer:
     """Saves and restores the run's checkpoint (framing.training.checkpoint)."""
 
     def __init__(self, run: _Run, optimizer, scheduler):
-        from framing.training import checkpoint
-
         self.run, self.optimizer, self.scheduler = run, optimizer, scheduler
         self.path = checkpoint.checkpoint_path(run.config.output)
         self.stamp = checkpoint.fingerprint(run.config.to_dict(), run.data_hashes)
 
     def save(self, progress) -> None:
-        from framing.training import checkpoint
-
         checkpoint.save(self.path, self.run.net, self.optimizer, self.scheduler, progress, self.stamp)
 
     def restore(self, report):
-        from framing.training import checkpoint
-
         if not self.path.is_file():
             report("resume", {"from": None})
             return checkpoint.Progress()
         progress = checkpoint.load(self.path, self.run.net, self.optimizer, self.scheduler, self.stamp)
         report("resume", {"from": str(self.path), "epoch": progress.epoch, "step": progress.step})
         return progress
-
-    def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
 
 
 class _Losses:
