@@ -142,11 +142,17 @@ def test_agreement_figures_match_sklearn():
     assert figures["sentiment.kappa"] == pytest.approx(1.0)
 
 
-def test_train_cli(train_toml, tmp_path):
+def test_train_cli(train_toml, tmp_path, monkeypatch):
+    """Trains; a log that is not a terminal gets plain progress lines (a Rich bar draws there
+    only when it stops)."""
+    from framing.cli import train as train_command
+
+    monkeypatch.setattr(train_command, "PLAIN_PROGRESS_SECONDS", 0.0)
     out = tmp_path / "cli-model"
     result = run("train", "--config", train_toml(out), "--max-steps", "2", "--epochs", "1")
     assert result.exit_code == 0, result.stderr
     assert f"wrote {out}" in result.stdout
+    assert "step 1/2: epoch 1, loss " in result.stderr and "step 2/2: epoch 1" in result.stderr
     meta = json.loads((out / "meta.json").read_text())
     assert meta["train_config"]["max_steps"] == 2 and meta["train_config"]["epochs"] == 1  # the options took effect
     assert len(meta["history"]) == 1

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from framing.cli._common import console, user_errors
+
+PLAIN_PROGRESS_SECONDS = 60.0
+
+
+def _plain_progress(task, data: dict) -> str:
+    """The bar's state as one line: ``step 1500/8000: epoch 1, loss 0.412, about 35 min left``."""
+    left = task.time_remaining
+    when = "time left unknown" if left is None else f"about {left / 60:.0f} min left"
+    return f"step {data['step']}/{task.total:.0f}: epoch {data['epoch']}, loss {data['loss']:.3f}, {when}"
 
 
 @user_errors
@@ -43,9 +53,13 @@ def train(
                    TextColumn("loss {task.fields[loss]:.3f}"), TextColumn("{task.fields[dev]}"),
                    TimeRemainingColumn(), console=err)
     task = None
+    # A Rich bar draws nothing into a log file until it stops: a run logged to a file
+    # (nohup, CI) gets a plain progress line instead, at most once a minute.
+    plain_every_s = None if err.is_terminal else PLAIN_PROGRESS_SECONDS
+    last_plain = time.monotonic()
 
     def on_event(event, data):
-        nonlocal task
+        nonlocal task, last_plain
         if event == "resume":
             err.print(f"resuming from {data['from']} (epoch {data['epoch']}, step {data['step']})"
                       if data["from"] else "no checkpoint to resume: training from the start", highlight=False)
@@ -58,6 +72,9 @@ def train(
             task = bar.add_task("train", total=data["steps"], epoch=1, loss=0.0, dev="")
         elif event == "step":
             bar.update(task, completed=data["step"], epoch=data["epoch"], loss=data["loss"])
+            if plain_every_s is not None and time.monotonic() - last_plain >= plain_every_s:
+                last_plain = time.monotonic()
+                err.print(_plain_progress(bar.tasks[0], data), highlight=False)
         elif event == "epoch":
             bar.update(task, dev=f"dev frames F1 {data['dev_frames_macro_f1'] or 0:.3f}, "
                                  f"sentiment F1 {data['dev_sentiment_macro_f1'] or 0:.3f}")
