@@ -108,6 +108,12 @@ def start_jsonl_output(out: Path, identity: dict, resume: bool) -> None:
     atomic_write(sidecar_path(out), json.dumps(identity, indent=2) + "\n")
 
 
+def recorded_setup(out: Path) -> dict | None:
+    """What wrote the JSONL output ``out`` (its sidecar: framing version, model weights
+    sha256, precision, registry sha256), or None where it has no sidecar."""
+    return _read_sidecar(out) if sidecar_path(out).is_file() else None
+
+
 def _read_sidecar(out: Path) -> dict:
     from framing.validation import read_structured
 

@@ -227,6 +227,9 @@ def test_distillation_pulls_the_student_to_the_teacher(train_toml, tmp_path, mon
     texts = [f"China signed agreement number {k} with its partners." for k in range(40)]
     held_out = read_examples([DATA / "tiny_gold.jsonl"], splits=("dev",))[0].text
     teacher = _teacher_file(tmp_path / "teacher.jsonl", texts + [held_out], solidarity=1.0)
+    teacher_weights = "ab" * 32
+    (tmp_path / "teacher.jsonl.framing.json").write_text(json.dumps({"model_weights_sha256": teacher_weights,
+                                                                     "precision": "bf16"}))
     probe = [f"China signed agreement number {k} with its partners." for k in range(40, 50)]
     means = {}
     for weight in (0, 3):
@@ -234,6 +237,9 @@ def test_distillation_pulls_the_student_to_the_teacher(train_toml, tmp_path, mon
             tmp_path / f"w{weight}", finetune="frozen", epochs=10, head_learning_rate=0.01, distill=f'["{teacher}"]', distill_weight=weight)))
         meta = json.loads((result.model_dir / "meta.json").read_text())
         assert meta["data"]["n_distill"] == 40  # the dev sentence is kept out
+        assert meta["data"]["distill_teachers"][str(teacher)]["model_weights_sha256"] == teacher_weights
+        assert f"written by `framing score` with the model whose weights have sha256 `{teacher_weights}` (bf16)" \
+            in (result.model_dir / "README.md").read_text()
         analyzer = FramingAnalyzer.load(result.model_dir)
         frames, sentiments = analyzer.predict(probe, [[(0, 5)]] * len(probe))
         means[weight] = (sum(f[0] for f in frames) / len(probe), sum(s[0][2] for s in sentiments) / len(probe))

@@ -24,6 +24,21 @@ def _calibration_line(config, meta: dict) -> str:
             + ", ".join(f"{k} {v:.2f}" for k, v in config.thresholds.items()) + ".")
 
 
+def _distill_lines(data: dict) -> list[str]:
+    """Where the teacher's soft labels came from: they are not in the model directory, so
+    reproducing the model starts by recreating them with the teacher."""
+    teachers = data.get("distill_teachers") or {}
+    lines = []
+    for path, digest in (data.get("distill") or {}).items():
+        setup = teachers.get(path) or {}
+        teacher = (f"by `framing score` with the model whose weights have sha256 `{setup['model_weights_sha256']}`"
+                   f" ({setup.get('precision', '?')})" if setup.get("model_weights_sha256") else "by a teacher model")
+        lines.append(f"- Distillation: soft labels in `{path}` (sha256 `{digest}`), written {teacher}; the file is "
+                     "not stored here, so recreate it before `framing train` (the recipe is in the notes below "
+                     "or in eval/EXPERIMENTS.md).")
+    return lines
+
+
 def model_card(config, meta: dict) -> str:
     scores = meta.get("scores", {})
     data = meta.get("data", {})
@@ -47,6 +62,7 @@ def model_card(config, meta: dict) -> str:
         f"(sentiment only)"
         + (f", {data['n_distill']} teacher-scored (distillation)" if data.get("n_distill") else "")
         + f"; model selected on {data.get('n_dev', '?')} dev rows, best epoch {meta.get('best_epoch')}.",
+        *_distill_lines(data),
         f"- Training time: {meta.get('train_seconds')} s on {meta.get('torch_threads')} CPU threads"
         + (" (with the encoder's features already cached; computing them is a one-off pass of the encoder over"
            " every training and dev sentence)." if config.finetune == "frozen" else "."),

@@ -344,6 +344,8 @@ def _finish(run: _Run) -> dict:
 def _metadata(run: _Run, best_epoch: int, history: list[dict], dev_scores: dict, seconds: float) -> dict:
     import torch
 
+    from framing.outputs import recorded_setup
+
     config = run.config
     return {
         "framing_version": _version("framing"),
@@ -352,7 +354,9 @@ def _metadata(run: _Run, best_epoch: int, history: list[dict], dev_scores: dict,
         "backbone": run.model_config.backbone,
         "data": {**run.data_hashes,
                  "n_train": len(run.train_rows), "n_dev": len(run.dev_rows), "n_newsmtsc": len(run.news_rows),
-                 "n_distill": len(run.soft_rows)},
+                 "n_distill": len(run.soft_rows),
+                 # which teacher wrote each soft-label file (its `framing score` sidecar)
+                 "distill_teachers": {path: recorded_setup(Path(path)) for path in config.distill}},
         "train_config": config.to_dict(),
         "best_epoch": best_epoch,
         "history": history,
