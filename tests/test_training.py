@@ -258,6 +258,12 @@ def test_teacher_records_are_checked(tmp_path):
     first, second = caught.value.problems
     assert first.startswith(f"{path}:2:") and "'frames'" in first
     assert second.startswith(f"{path}:3:") and "invalid JSON" in second
+    with pytest.raises(DataError) as caught:
+        read_soft_examples([str(tmp_path / "absent.jsonl")], ["solidarity"], ["negative"])
+    assert caught.value.problems == [f"{tmp_path / 'absent.jsonl'}: expected a teacher's `framing score -f jsonl` "
+                                     "output, found no such file; write it with `framing score SENTENCES --model "
+                                     f"TEACHER -f jsonl -o {tmp_path / 'absent.jsonl'}` (a distilled model's card "
+                                     "gives its recipe)"]
 
 
 def test_entity_markers_train_and_score(train_toml, tmp_path):

@@ -42,6 +42,10 @@ def read_soft_examples(paths: list[str], frames: list[str], sentiments: list[str
                         if row is not None:
                             row.path, row.line = path, number
                             rows.append(row)
+        except FileNotFoundError:
+            problems.append(f"{path}: expected a teacher's `framing score -f jsonl` output, found no such file; write "
+                            f"it with `framing score SENTENCES --model TEACHER -f jsonl -o {path}` (a distilled "
+                            "model's card gives its recipe)")
         except (OSError, UnicodeDecodeError) as e:
             problems.append(f"{path}: expected a UTF-8 JSONL file written by `framing score -f jsonl`, "
                             f"could not read it ({e.__class__.__name__}: {e})")
