@@ -32,16 +32,21 @@ RUNS = {
     "lora-r16-4ep-lr1e3": {"epochs": 4, "learning_rate": 1e-3},
     # Gold train plus the silver set (eval/silver/silver.jsonl as merged when the run started).
     "lora-r16-silver": {"train": ["eval/gold/gold.jsonl", "eval/silver/silver.jsonl"]},
+    # The previous sentence of the document prepended to each gold train/dev sentence (issue 11);
+    # the file comes from eval/experiments/previous_sentence.py. Scored on that dev.
+    "lora-r16-context": {"train": ["work/context/gold-previous.jsonl"],
+                         "dev": ["work/context/gold-previous.jsonl", "eval/newsmtsc/dev-mt.jsonl"]},
 }
 
 
 def score_row(name: str, model_dir: Path, seed, overrides: dict, seconds: float, best_epoch) -> dict:
-    """Dev scores of a trained model: the gold dev split and NewsMTSC dev-rw."""
+    """Dev scores of a trained model: the gold dev split (of the run's own first dev file
+    where it names one) and NewsMTSC dev-rw."""
     from framing.data.gold import read_examples
     from framing.evaluation.metrics import evaluate
     from framing.inference import FramingAnalyzer
 
-    gold_dev = read_examples([ROOT / "eval/gold/gold.jsonl"], splits=("dev",))
+    gold_dev = read_examples([ROOT / overrides.get("dev", ["eval/gold/gold.jsonl"])[0]], splits=("dev",))
     dev_rw = read_examples([ROOT / "eval/newsmtsc/dev-rw.jsonl"])
     analyzer = FramingAnalyzer.load(model_dir)
     gold = evaluate(analyzer, gold_dev)
