@@ -246,6 +246,23 @@ def test_distillation_pulls_the_student_to_the_teacher(train_toml, tmp_path, mon
     assert means[3][0] > means[0][0] + 0.2 and means[3][1] > means[0][1] + 0.2, means
 
 
+def test_max_distill_caps_each_teacher_file(tmp_path):
+    """A small teacher file (news) keeps all its rows beside a capped large one, and the
+    large file's sample is the one it gets alone (a recipe with one file reproduces)."""
+    import random
+
+    from framing.training.data import _distill_rows
+
+    large = _teacher_file(tmp_path / "large.jsonl", [f"China signed pact {k}." for k in range(30)], 0.9)
+    small = _teacher_file(tmp_path / "small.jsonl", [f"China met envoy {k}." for k in range(4)], 0.1)
+    config = TrainConfig(train=["t.jsonl"], distill=[str(large)], max_distill=10)
+    alone = [r.text for r in _distill_rows(config, random.Random(1), set())]
+    config.distill = [str(large), str(small)]
+    both = [r.text for r in _distill_rows(config, random.Random(1), {"China met envoy 3."})]
+    assert len(alone) == 10 and both[:10] == alone
+    assert both[10:] == [f"China met envoy {k}." for k in range(3)]
+
+
 def test_teacher_records_are_checked(tmp_path):
     from framing.errors import DataError
     from framing.training.distill import read_soft_examples

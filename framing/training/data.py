@@ -46,8 +46,13 @@ def load_training_data(config: TrainConfig, rng: random.Random):
 
 
 def _distill_rows(config: TrainConfig, rng: random.Random, exclude: set[str]) -> list[SoftExample]:
+    # Capped per file, so a small teacher file (news) is not drowned in a large one (corpora).
     rows = read_soft_examples(config.distill, config.model.frames, config.model.sentiments)
-    return sample_soft_examples(rows, config.max_distill, rng, exclude, normalized)
+    by_file: dict[str, list[SoftExample]] = {}
+    for row in rows:
+        by_file.setdefault(row.path, []).append(row)
+    return [kept for part in by_file.values()
+            for kept in sample_soft_examples(part, config.max_distill, rng, exclude, normalized)]
 
 
 def _newsmtsc_rows(config: TrainConfig, rng: random.Random, exclude: set[str]) -> list[Example]:
