@@ -263,6 +263,23 @@ def test_max_distill_caps_each_teacher_file(tmp_path):
     assert both[10:] == [f"China met envoy {k}." for k in range(3)]
 
 
+def test_distill_labelled_keeps_train_sentences_and_never_dev(tmp_path):
+    import random
+
+    from framing.data.gold import read_examples
+    from framing.training.data import load_training_data
+
+    gold = DATA / "tiny_gold.jsonl"
+    train_text = read_examples([gold], splits=("train",))[0].text
+    dev_text = read_examples([gold], splits=("dev",))[0].text
+    teacher = _teacher_file(tmp_path / "t.jsonl", [train_text, dev_text, "China signed a pact."], 0.9)
+    kept = {}
+    for labelled in (False, True):
+        config = TrainConfig(train=[str(gold)], dev=[str(gold)], distill=[str(teacher)], distill_labelled=labelled)
+        kept[labelled] = {r.text for r in load_training_data(config, random.Random(0))[3]}
+    assert kept == {False: {"China signed a pact."}, True: {"China signed a pact.", train_text}}
+
+
 def test_teacher_records_are_checked(tmp_path):
     from framing.errors import DataError
     from framing.training.distill import read_soft_examples

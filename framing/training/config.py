@@ -47,6 +47,7 @@ class TrainConfig:
     max_newsmtsc: int = 0  # 0: all NewsMTSC examples; else a seeded sample of that many
     max_distill: int = 0  # 0: every teacher-scored sentence; else a seeded sample of that many per file
     distill_weight: float = 1.0  # weight of the soft-label losses against the gold ones
+    distill_labelled: bool = False  # also learn the teacher on train sentences that have human labels
     gold_repeat: int = 1  # how often each gold example is seen per epoch (gold is small)
     sentiment_weight: float = 1.0  # weight of the sentiment loss against the frame loss
     frame_pos_weight: bool = True  # weight rare frames up in the BCE loss (neg/pos ratio)

@@ -42,7 +42,9 @@ def load_training_data(config: TrainConfig, rng: random.Random):
     held_out |= {normalized(ex.text) for ex in dev}
     train = [ex for ex in train if normalized(ex.text) not in held_out]
     seen = held_out | {normalized(ex.text) for ex in train}
-    return train, dev, _newsmtsc_rows(config, rng, seen), _distill_rows(config, rng, seen)
+    # A teacher's reading of a labelled train sentence is more signal, not a leak; dev and test stay out.
+    return (train, dev, _newsmtsc_rows(config, rng, seen),
+            _distill_rows(config, rng, held_out if config.distill_labelled else seen))
 
 
 def _distill_rows(config: TrainConfig, rng: random.Random, exclude: set[str]) -> list[SoftExample]:
