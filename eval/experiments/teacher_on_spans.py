@@ -54,7 +54,8 @@ def main() -> None:
         lines += [json.dumps(scored(analyzer, ex, fp, sp).to_dict(), ensure_ascii=False)
                   for ex, fp, sp in zip(batch, frame_probs, sentiment_probs)]
         print(f"{min(b + BATCH, len(examples))}/{len(examples)} sentences", flush=True)
-    atomic_write(sidecar_path(args.out), json.dumps(run_identity(analyzer), indent=2) + "\n")
+    identity = {**run_identity(analyzer), "writer": "eval/experiments/teacher_on_spans.py"}  # for the card
+    atomic_write(sidecar_path(args.out), json.dumps(identity, indent=2) + "\n")
     atomic_write(args.out, "\n".join(lines) + "\n")
 
 

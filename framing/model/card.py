@@ -31,7 +31,8 @@ def _distill_lines(data: dict) -> list[str]:
     lines = []
     for path, digest in (data.get("distill") or {}).items():
         setup = teachers.get(path) or {}
-        teacher = (f"by `framing score` with the model whose weights have sha256 `{setup['model_weights_sha256']}`"
+        writer = setup.get("writer", "framing score")
+        teacher = (f"by `{writer}` with the model whose weights have sha256 `{setup['model_weights_sha256']}`"
                    f" ({setup.get('precision', '?')})" if setup.get("model_weights_sha256") else "by a teacher model")
         lines.append(f"- Distillation: soft labels in `{path}` (sha256 `{digest}`), written {teacher}; the file is "
                      "not stored here, so recreate it before `framing train` (the recipe is in the notes below "
