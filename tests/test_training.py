@@ -409,3 +409,17 @@ def test_a_left_checkpoint_needs_resume_and_the_same_settings(train_toml, tmp_pa
     with pytest.raises(FramingError, match="written by a run with other settings or data"):
         train(TrainConfig.from_toml(train_toml(out, epochs=1, checkpoint_steps=1, seed=99)), resume=True)
     assert checkpoint_path(out).read_bytes() == left and not out.exists()  # nothing lost, nothing half-written
+
+
+def test_card_names_the_writer_of_teacher_labels():
+    """A teacher file written by another tool than `framing score` is credited to it."""
+    from framing.model.card import _distill_lines
+
+    digest = "cd" * 32
+    data = {"distill": {"a.jsonl": "1" * 64, "b.jsonl": "2" * 64},
+            "distill_teachers": {"a.jsonl": {"model_weights_sha256": digest, "precision": "bf16"},
+                                 "b.jsonl": {"model_weights_sha256": digest, "precision": "bf16",
+                                             "writer": "eval/experiments/teacher_on_spans.py"}}}
+    first, second = _distill_lines(data)
+    assert f"written by `framing score` with the model whose weights have sha256 `{digest}` (bf16)" in first
+    assert "written by `eval/experiments/teacher_on_spans.py` with the model" in second
