@@ -152,20 +152,24 @@ class FramingAnalyzer:
         frame_probs, sentiment_probs = self.predict(
             [sentence.text for _, _, sentence in items], [[(m.start, m.end) for m in ms] for ms in mentions]
         )
-        thresholds, out = self.config.thresholds, []
-        for (doc_id, sentence_id, sentence), found, fp, sp in zip(items, mentions, frame_probs, sentiment_probs):
-            frames = {f: round(float(p), 4) for f, p in zip(self.config.frames, fp)}
-            scored = []
-            for m, probs in zip(found, sp):
-                scores = {label: round(float(p), 4) for label, p in zip(self.config.sentiments, probs)}
-                scored.append(ScoredMention(m.actor, m.mention, sentence.start + m.start, sentence.start + m.end,
-                                            max(scores, key=scores.get), scores))
-            out.append(ScoredSentence(
-                doc_id=doc_id, sentence_id=sentence_id, start=sentence.start, end=sentence.end,
-                text=sentence.text, frames=frames, labels=[f for f, p in frames.items() if p >= thresholds[f]],
-                actors=scored,
-            ))
-        return out
+        return [self.scored_sentence(doc_id, sentence_id, sentence, found, fp, sp)
+                for (doc_id, sentence_id, sentence), found, fp, sp in zip(items, mentions, frame_probs, sentiment_probs)]
+
+    def scored_sentence(self, doc_id: str, sentence_id: int, sentence: Sentence, mentions, frame_probs,
+                        sentiment_probs) -> ScoredSentence:
+        """The record of one sentence from :meth:`predict`'s outputs for it; ``mentions`` have
+        ``actor``, ``mention`` and ``start``/``end`` within the sentence (registry matches, or
+        given spans as in eval/experiments/teacher_on_spans.py)."""
+        frames = {f: round(float(p), 4) for f, p in zip(self.config.frames, frame_probs)}
+        scored = []
+        for m, probs in zip(mentions, sentiment_probs):
+            scores = {label: round(float(p), 4) for label, p in zip(self.config.sentiments, probs)}
+            scored.append(ScoredMention(m.actor, m.mention, sentence.start + m.start, sentence.start + m.end,
+                                        max(scores, key=scores.get), scores))
+        thresholds = self.config.thresholds
+        return ScoredSentence(doc_id=doc_id, sentence_id=sentence_id, start=sentence.start, end=sentence.end,
+                              text=sentence.text, frames=frames,
+                              labels=[f for f, p in frames.items() if p >= thresholds[f]], actors=scored)
 
     def predict(self, texts: list[str], spans: list[list[tuple[int, int]]]):
         """Frame probabilities per text and sentiment probabilities per span, in input order.

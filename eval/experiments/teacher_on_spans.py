@@ -17,23 +17,21 @@ from pathlib import Path
 
 from framing.data.gold import read_examples
 from framing.files import atomic_write
-from framing.inference import FramingAnalyzer, ScoredMention, ScoredSentence
+from framing.errors import FramingError
+from framing.inference import FramingAnalyzer
 from framing.outputs import run_identity, sidecar_path
+from framing.text.actors import Mention
+from framing.text.segment import Sentence
 
 BATCH = 512  # sentences per predict call, for a progress line
 
 
-def scored(analyzer, example, frame_probs, sentiment_probs) -> ScoredSentence:
-    config = analyzer.config
-    frames = {f: round(float(p), 4) for f, p in zip(config.frames, frame_probs)}
-    mentions = []
-    for mention, probs in zip(example.mentions, sentiment_probs):
-        scores = {s: round(float(p), 4) for s, p in zip(config.sentiments, probs)}
-        mentions.append(ScoredMention(mention.actor or mention.mention, mention.mention, mention.start,
-                                      mention.end, max(scores, key=scores.get), scores))
-    labels = [f for f in config.frames if frames[f] >= config.thresholds[f]]
-    return ScoredSentence(example.doc_id or example.id, 0, 0, len(example.text), example.text, frames, labels,
-                          mentions)
+def record(analyzer, example, frame_probs, sentiment_probs) -> dict:
+    """The `framing score -f jsonl` record of a labelled sentence, its given spans as mentions."""
+    mentions = [Mention(m.actor or m.mention, m.mention, m.start, m.end, "given") for m in example.mentions]
+    sentence = Sentence(0, len(example.text), example.text, 0)
+    return analyzer.scored_sentence(example.doc_id or example.id, 0, sentence, mentions, frame_probs,
+                                    sentiment_probs).to_dict()
 
 
 def main() -> None:
@@ -43,15 +41,19 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     if args.out.exists():
-        raise SystemExit(f"{args.out}: exists; expected a new path (remove it to re-score)")
-    examples = [ex for ex in read_examples(args.gold) if ex.mentions and ex.split in (None, "train")]
-    analyzer = FramingAnalyzer.load(args.model, precision="auto", threads=2)
+        raise SystemExit(f"error: {args.out}: expected a new output path, found an existing file; remove it to "
+                         "re-score or choose another --out")
+    try:
+        examples = [ex for ex in read_examples(args.gold) if ex.mentions and ex.split in (None, "train")]
+        analyzer = FramingAnalyzer.load(args.model, precision="auto", threads=2)
+    except FramingError as e:
+        raise SystemExit(f"error: {e}") from None
     lines = []
     for b in range(0, len(examples), BATCH):
         batch = examples[b : b + BATCH]
         frame_probs, sentiment_probs = analyzer.predict(
             [ex.text for ex in batch], [[(m.start, m.end) for m in ex.mentions] for ex in batch])
-        lines += [json.dumps(scored(analyzer, ex, fp, sp).to_dict(), ensure_ascii=False)
+        lines += [json.dumps(record(analyzer, ex, fp, sp), ensure_ascii=False)
                   for ex, fp, sp in zip(batch, frame_probs, sentiment_probs)]
         print(f"{min(b + BATCH, len(examples))}/{len(examples)} sentences", flush=True)
     identity = {**run_identity(analyzer), "writer": "eval/experiments/teacher_on_spans.py"}  # for the card
